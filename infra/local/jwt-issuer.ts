@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { SignJWT, errors, generateKeyPair, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import type { LocalClock } from './clock.ts';
+
+export const LOCAL_ISSUER = 'https://local.goodswipe.dev/issuer';
+export const LOCAL_AUDIENCE = 'good-swipe-api';
+const TOKEN_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+
+/** The same username always maps to the same `sub` (a UUID-shaped hash), across restarts. */
+export function subjectFor(username: string): string {
+  const hex = createHash('sha256').update(`good-swipe-local:${username}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The local stand-in for the Cognito user pool and the HTTP API's JWT authorizer: it signs real
+ * ES256 tokens with a key made at start-up and checks signature, expiry (on the local clock),
+ * issuer and audience, as the authorizer does.
+ */
+export class LocalJwtIssuer {
+  private constructor(
+    private readonly privateKey: CryptoKey,
+    private readonly publicKey: CryptoKey,
+    private readonly clock: LocalClock,
+  ) {}
+
+  static async create(clock: LocalClock): Promise<LocalJwtIssuer> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    return new LocalJwtIssuer(privateKey, publicKey, clock);
+  }
+
+  async signIn(username: string): Promise<{ token: string; sub: string }> {
+    const sub = subjectFor(username);
+    const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
+    const token = await new SignJWT({ 'cognito:username': username, token_use: 'id' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'local' })
+      .setSubject(sub)
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + TOKEN_LIFETIME_SECONDS)
+      .sign(this.privateKey);
+    return { token, sub };
+  }
+
+  /** The verified claims, or undefined for a missing, expired, forged or foreign token. */
+  async verify(authorization: string | undefined): Promise<JWTPayload | undefined> {
+    const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        algorithms: ['ES256'],
+        currentDate: this.clock.now(),
+        requiredClaims: ['sub', 'exp'],
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof errors.JOSEError) return undefined;
+      throw error;
+    }
+  }
+}

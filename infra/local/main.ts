@@ -1,0 +1,29 @@
+import { parseOptions } from './options.ts';
+import { PrerequisiteMissing } from './prerequisites.ts';
+import { startLocalStack } from './stack.ts';
+
+/** `npm start`: the local stack in the foreground until Ctrl-C. */
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const stack = await startLocalStack(options);
+  console.log(`Good Swipe local stack listening on ${stack.url}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`Good Swipe local stack: ${signal}, stopping`);
+    stack.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof PrerequisiteMissing) console.error(`Good Swipe local stack: ${error.message}`);
+  else console.error(`Good Swipe local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

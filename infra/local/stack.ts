@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { installFaultInjector } from '../../shared/adapters/faults.ts';
+import { createRedis } from '../../shared/adapters/redis/client.ts';
+import { LocalClock } from './clock.ts';
+import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
+import { LocalFaults } from './faults.ts';
+import { createLocalHttpServer } from './http-server.ts';
+import { LocalJwtIssuer } from './jwt-issuer.ts';
+import { LocalLambdaRuntime } from './lambda-runtime.ts';
+import type { LocalStackOptions } from './options.ts';
+import { requireJava17 } from './prerequisites.ts';
+import { ensureRedis } from './redis-server.ts';
+import { readModel, resolveEnvironment, synthesizeTemplate } from './template.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface RunningLocalStack {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** A stable key prefix per state directory (so a restart sees its own Redis keys), random if ephemeral. */
+function stackId(options: LocalStackOptions): string {
+  if (options.ephemeral) return randomBytes(6).toString('hex');
+  const file = path.join(options.stateDir, 'stack-id');
+  if (!existsSync(file)) {
+    mkdirSync(options.stateDir, { recursive: true });
+    writeFileSync(file, randomBytes(6).toString('hex'));
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Starts the whole app on this machine, wired from the synthesized CDK template: DynamoDB Local
+ * (or DYNAMODB_ENDPOINT) with the template's table, Redis, the functions, the routes.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
+  if (!options.dynamodbEndpoint) requireJava17();
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.splice(0).reverse()) await stop().catch(() => {});
+  };
+
+  try {
+    const redisServer = await ensureRedis(options.redisUrl);
+    stoppers.push(() => redisServer.stop());
+
+    const model = readModel(synthesizeTemplate());
+
+    const dynamodb = options.dynamodbEndpoint
+      ? { endpoint: options.dynamodbEndpoint, process: undefined }
+      : await startDynamoDbLocal({ dbPath: options.ephemeral ? undefined : path.join(options.stateDir, 'dynamodb') });
+    if (dynamodb.process) stoppers.push(() => (dynamodb as Awaited<ReturnType<typeof startDynamoDbLocal>>).stop());
+
+    const tableName = `GoodSwipe-local-${model.table.logicalId}`;
+    const admin = localClient(dynamodb.endpoint);
+    stoppers.push(async () => admin.destroy());
+    await ensureTable(admin, tableName, model.table.properties);
+
+    const id = stackId(options);
+    const keyPrefix = `goodswipe:${id}:`;
+    const redis = createRedis({ url: redisServer.url, keyPrefix });
+    redis.on('error', () => {}); // health reports it; functions degrade on their own
+    stoppers.push(async () => redis.disconnect());
+
+    // The functions read their configuration from the environment, as on AWS.
+    const physicalIds = new Map([[model.table.logicalId, tableName]]);
+    const environment: Record<string, string> = {};
+    for (const fn of model.functions.values()) Object.assign(environment, resolveEnvironment(fn.environment, physicalIds));
+    Object.assign(process.env, environment, {
+      AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
+      AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
+      DYNAMODB_ENDPOINT: dynamodb.endpoint,
+      REDIS_URL: redisServer.url,
+      REDIS_KEY_PREFIX: keyPrefix,
+      // Quiet by default on a developer's terminal; LOG_LEVEL=INFO shows every function log.
+      POWERTOOLS_LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'WARN',
+    });
+
+    const clock = new LocalClock(options.clock);
+    const issuer = await LocalJwtIssuer.create(clock);
+    const children = [dynamodb.process, redisServer.process].filter((c) => c !== undefined);
+    const faults = new LocalFaults((point) => {
+      // An injected crash: the process dies mid-request, as a Lambda container can.
+      process.stderr.write(`Good Swipe local stack: injected crash at ${point}\n`);
+      for (const child of children) child.kill('SIGKILL');
+      process.exit(70);
+    });
+    installFaultInjector(faults.inject);
+    stoppers.push(async () => installFaultInjector(undefined));
+
+    const server = createLocalHttpServer({
+      routes: model.routes,
+      runtime: new LocalLambdaRuntime(model, REPO_ROOT),
+      issuer,
+      clock,
+      faults,
+      health: async () => ({
+        dynamodb: await admin.send(new ListTablesCommand({ Limit: 1 })).then(() => 'ok', () => 'down'),
+        redis: await redis.ping().then(() => 'ok', () => 'down'),
+      }),
+      // The template has no schedules yet; the tournament issue wires EventBridge Scheduler here.
+      runSchedulesBetween: async () => [],
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', resolve);
+    });
+    stoppers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, port, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

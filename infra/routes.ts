@@ -1,0 +1,68 @@
+/**
+ * The HTTP API's routes: the one list the CDK stack builds from. The local stack does not read
+ * this file; it reads the synthesized template, so what runs locally is what `cdk deploy` ships.
+ */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:Query';
+
+export interface HttpRouteSpec {
+  /** PascalCase name; the Lambda function's construct id. */
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  /** API Gateway path, with `{param}` placeholders. */
+  readonly path: string;
+  /** Handler module relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  /** DynamoDB actions the function needs on the table (least privilege). */
+  readonly tableActions: readonly TableAction[];
+}
+
+export const httpRoutes: readonly HttpRouteSpec[] = [
+  {
+    name: 'CreateUser',
+    method: 'POST',
+    path: '/users',
+    entry: 'functions/http/create-user.ts',
+    tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  },
+  {
+    name: 'GetMe',
+    method: 'GET',
+    path: '/users/me',
+    entry: 'functions/http/get-me.ts',
+    tableActions: ['dynamodb:GetItem'],
+  },
+  {
+    name: 'GetUser',
+    method: 'GET',
+    path: '/users/{userId}',
+    entry: 'functions/http/get-user.ts',
+    tableActions: ['dynamodb:GetItem'],
+  },
+  {
+    name: 'RecordProgress',
+    method: 'POST',
+    path: '/users/me/progress',
+    entry: 'functions/http/record-progress.ts',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+  },
+];
+
+/**
+ * Unmatched requests go to the `$default` route, whose function answers the contract's
+ * problem+json 404 ROUTE_NOT_FOUND / 405 METHOD_NOT_ALLOWED instead of API Gateway's bare
+ * `{"message":"Not Found"}`. It learns the known routes from the KNOWN_ROUTES variable.
+ */
+export const fallbackRoute = {
+  name: 'RouteNotFound',
+  entry: 'functions/http/route-not-found.ts',
+} as const;
+
+/** `METHOD /path` strings, as API Gateway writes route keys. */
+export const routeKeys = (routes: readonly HttpRouteSpec[] = httpRoutes): string[] =>
+  routes.map((r) => `${r.method} ${r.path}`);

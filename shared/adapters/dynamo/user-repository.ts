@@ -1,0 +1,120 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { LevelUp, Profile } from '../../domain/profile.ts';
+import type { TableRef } from './client.ts';
+import { cancellationReasons } from './errors.ts';
+import { idempotencyPut, type IdempotencyRecord } from './idempotency-records.ts';
+import { keys } from './keys.ts';
+
+/** The profile item as stored: the domain fields plus keys and bookkeeping. */
+interface ProfileItem extends Profile {
+  readonly PK: string;
+  readonly SK: string;
+  readonly entity: 'PROFILE';
+  readonly updatedAt: string;
+}
+
+function toItem(profile: Profile): ProfileItem {
+  return { ...keys.profile(profile.userId), entity: 'PROFILE', ...profile, updatedAt: profile.createdAt };
+}
+
+function fromItem(item: Record<string, unknown>): Profile {
+  const p = item as unknown as ProfileItem;
+  return {
+    userId: p.userId,
+    displayName: p.displayName,
+    level: p.level,
+    coins: p.coins,
+    createdAt: p.createdAt,
+    levelReachedAt: p.levelReachedAt,
+  };
+}
+
+export type LevelUpOutcome =
+  /** Committed: the profile and (if any) the idempotency record were written together. */
+  | 'applied'
+  /** The profile changed since it was read; read it again and retry. */
+  | 'stale'
+  /** An idempotency record with this key already exists: answer from it. */
+  | 'duplicate'
+  /** Another transaction on the same items was in flight (DynamoDB TransactionConflict). */
+  | 'conflict';
+
+export class UserRepository {
+  constructor(private readonly table: TableRef) {}
+
+  async get(userId: string, options: { consistent?: boolean } = {}): Promise<Profile | undefined> {
+    const { Item } = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: keys.profile(userId), ConsistentRead: options.consistent }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  /** Creates the profile unless one exists; never overwrites (so coins are granted once). */
+  async createIfAbsent(profile: Profile): Promise<{ created: boolean; profile: Profile }> {
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: toItem(profile),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { created: true, profile };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The failed condition returns the existing item (the document client leaves it marshalled).
+      const existing = error.Item ? fromItem(unmarshall(error.Item)) : await this.get(profile.userId, { consistent: true });
+      if (!existing) throw error;
+      return { created: false, profile: existing };
+    }
+  }
+
+  /**
+   * Writes a level-up in one transaction: the profile moves from the state it was read in
+   * (optimistic check on level and coins) and, when the client sent an Idempotency-Key, the
+   * key's record is created in the same commit, so a retry can never apply it twice.
+   */
+  async commitLevelUp(args: {
+    readonly from: Profile;
+    readonly levelUp: LevelUp;
+    readonly at: Date;
+    readonly idempotency?: IdempotencyRecord;
+  }): Promise<LevelUpOutcome> {
+    const { from, levelUp, at, idempotency } = args;
+    const updateProfile = {
+      Update: {
+        TableName: this.table.tableName,
+        Key: keys.profile(from.userId),
+        // Relative updates: even if the optimistic check were wrong, coins are only ever added.
+        UpdateExpression:
+          'SET #level = #level + :levels, coins = coins + :earned, levelReachedAt = :at, updatedAt = :at',
+        ConditionExpression: '#level = :fromLevel AND coins = :fromCoins',
+        ExpressionAttributeNames: { '#level': 'level' },
+        ExpressionAttributeValues: {
+          ':levels': levelUp.level - from.level,
+          ':earned': levelUp.coinsEarned,
+          ':at': at.toISOString(),
+          ':fromLevel': from.level,
+          ':fromCoins': from.coins,
+        },
+      },
+    };
+    const items = idempotency
+      ? [updateProfile, idempotencyPut(this.table.tableName, idempotency, at)]
+      : [updateProfile];
+    try {
+      await this.table.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'applied';
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[1] === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons[0] === 'ConditionalCheckFailed') return 'stale';
+      if (reasons.includes('TransactionConflict')) return 'conflict';
+      throw error;
+    }
+  }
+}

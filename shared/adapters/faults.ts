@@ -1,0 +1,23 @@
+/**
+ * Fault seam: named points in the code where the local stack can inject a failure or a process
+ * crash (`POST /_local/faults`), to prove that retries and recovery never create or lose coins.
+ * On AWS nothing installs an injector, so a fault point costs one `undefined` check.
+ */
+export const faultPoints = {
+  /** After the progress transaction committed, before the response is sent. */
+  progressAfterCommit: 'progress.afterCommit',
+} as const;
+
+export type FaultPoint = (typeof faultPoints)[keyof typeof faultPoints];
+
+export type FaultInjector = (point: FaultPoint) => void | Promise<void>;
+
+let injector: FaultInjector | undefined;
+
+export function installFaultInjector(next: FaultInjector | undefined): void {
+  injector = next;
+}
+
+export async function faultPoint(point: FaultPoint): Promise<void> {
+  if (injector) await injector(point);
+}

@@ -1,0 +1,31 @@
+/**
+ * Every game rule's number, in one place. Handlers, use cases and the infrastructure read them
+ * from here; nothing else spells out a fee, a reward or a limit.
+ */
+export const gameRules = {
+  profile: {
+    startLevel: 1,
+    startCoins: 1000,
+    coinsPerLevel: 100,
+    displayNameMaxLength: 32,
+  },
+  progress: {
+    minLevelIncrease: 1,
+    maxLevelIncrease: 100,
+  },
+  tournament: {
+    entryFee: 500,
+    minLevel: 10,
+    groupSize: 35,
+    /** Entry is open from 00:00 UTC until this hour (exclusive). */
+    entryClosesAtUtcHour: 12,
+    /** Score for a level-up: this many points per level reached. */
+    pointsPerLevel: 10,
+    rewards: [
+      { fromRank: 1, toRank: 1, coins: 5000 },
+      { fromRank: 2, toRank: 2, coins: 3000 },
+      { fromRank: 3, toRank: 3, coins: 2000 },
+      { fromRank: 4, toRank: 10, coins: 1000 },
+    ],
+  },
+} as const;
