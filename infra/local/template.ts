@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../build-app.ts';
+import { ENTRY_METADATA_KEY } from '../constructs/lambda.ts';
 
 /**
  * What the local stack needs from the synthesized CloudFormation template. It is read from the
@@ -21,7 +22,7 @@ export interface TableModel {
 
 export interface FunctionModel {
   readonly logicalId: string;
-  /** Repository-relative handler module (the `goodswipe:entry` metadata). */
+  /** Repository-relative handler module (the ENTRY_METADATA_KEY metadata). */
   readonly entry: string;
   /** Exported name, from `Handler: index.<name>`. */
   readonly exportName: string;
@@ -67,7 +68,7 @@ export function readModel(template: CfnTemplate): LocalModel {
 
   const functions = new Map<string, FunctionModel>();
   for (const [logicalId, resource] of ofType('AWS::Lambda::Function')) {
-    const entry = resource.Metadata?.['goodswipe:entry'];
+    const entry = resource.Metadata?.[ENTRY_METADATA_KEY];
     if (typeof entry !== 'string') continue; // CDK's own helper functions (log retention, custom resources)
     const handler = String(resource.Properties?.Handler ?? 'index.handler');
     functions.set(logicalId, {

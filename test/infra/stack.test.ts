@@ -1,0 +1,305 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { App, CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.ts';
+import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
+import { fallbackRoute, httpRoutes, routeKeys } from '../../infra/routes.ts';
+import type { GoodSwipeStack } from '../../infra/stack.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */
+const skipBundling = { 'aws:cdk:bundling-stacks': [] };
+
+/** The parts of the synthesized CloudFormation this file reads. */
+interface TemplateResource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+}
+interface PolicyStatement {
+  readonly Action: string | string[];
+}
+
+let app: App;
+let stack: GoodSwipeStack;
+let template: Template;
+let resources: Record<string, TemplateResource>;
+
+beforeAll(() => {
+  ({ app, stack } = buildApp({ stage: 'test', context: skipBundling }));
+  template = Template.fromStack(stack);
+  resources = (template.toJSON() as { Resources: Record<string, TemplateResource> }).Resources;
+}, 60_000);
+
+function resourcesOfType(type: string): [logicalId: string, resource: TemplateResource][] {
+  return Object.entries(resources).filter(([, r]) => r.Type === type);
+}
+
+function logicalIdOf(construct: IConstruct | undefined): string {
+  if (!construct) throw new Error('no such construct');
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+function functionLogicalId(name: string): string {
+  return logicalIdOf(stack.functions[name]);
+}
+
+/** Every action the inline IAM policies of a function's execution role allow. */
+function roleActions(functionId: string): string[] {
+  const role = resources[functionId]?.Properties.Role as { 'Fn::GetAtt': [string, string] };
+  const roleId = role['Fn::GetAtt'][0];
+  const attached = resourcesOfType('AWS::IAM::Policy').filter(([, policy]) =>
+    (policy.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
+  );
+  const statements = attached.flatMap(
+    ([, policy]) => (policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
+  );
+  const inline = (resources[roleId]?.Properties.Policies ?? []) as {
+    PolicyDocument: { Statement: PolicyStatement[] };
+  }[];
+  statements.push(...inline.flatMap((p) => p.PolicyDocument.Statement));
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+describe('data', () => {
+  it('has one DynamoDB table with PK/SK, GSI1, a NEW_AND_OLD_IMAGES stream, TTL, on-demand billing and PITR', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'GSI1',
+          KeySchema: [
+            { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+            { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('lets a non-production table be destroyed with the stack', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+  });
+});
+
+describe('identity', () => {
+  it('has a Cognito user pool with email sign-in, a strong password policy and no SMS MFA', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      MfaConfiguration: 'OFF',
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+    });
+  });
+
+  it('has one public client for the mobile app with SRP and user-password sign-in', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    const [[, client]] = resourcesOfType('AWS::Cognito::UserPoolClient') as [[string, TemplateResource]];
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect(client.Properties.ExplicitAuthFlows).toEqual(
+      expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']),
+    );
+  });
+});
+
+describe('HTTP API', () => {
+  it('is one HTTP API with a Cognito JWT authorizer reading the Authorization header', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: Match.anyValue() }],
+        Issuer: { 'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.'])] },
+      },
+    });
+  });
+
+  it('puts every route, $default included, behind the JWT authorizer', () => {
+    const [[authorizerId]] = resourcesOfType('AWS::ApiGatewayV2::Authorizer') as [[string, TemplateResource]];
+    const routes = resourcesOfType('AWS::ApiGatewayV2::Route');
+    expect(routes.length).toBeGreaterThan(0);
+    for (const [, route] of routes) {
+      expect(route.Properties, String(route.Properties.RouteKey)).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+      });
+    }
+  });
+
+  it('has exactly the route keys of routes.ts plus $default (no /_local routes)', () => {
+    const keys = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(new Set(keys)).toEqual(new Set([...routeKeys(), '$default']));
+    expect(keys).toHaveLength(httpRoutes.length + 1);
+    expect(keys.filter((k) => String(k).includes('/_local'))).toEqual([]);
+  });
+
+  it('sends each route to the Lambda function of its handler entry', () => {
+    const entryOfRouteKey = new Map<string, string>([
+      ...httpRoutes.map((r) => [`${r.method} ${r.path}`, r.entry] as const),
+      ['$default', fallbackRoute.entry],
+    ]);
+    for (const [, route] of resourcesOfType('AWS::ApiGatewayV2::Route')) {
+      const target = route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      const integrationId = target['Fn::Join'][1][1].Ref;
+      const uri = resources[integrationId]?.Properties.IntegrationUri as { 'Fn::GetAtt': [string, string] };
+      const fn = resources[uri['Fn::GetAtt'][0]];
+      expect(fn?.Type).toBe('AWS::Lambda::Function');
+      expect(fn?.Metadata?.[ENTRY_METADATA_KEY]).toBe(entryOfRouteKey.get(String(route.Properties.RouteKey)));
+    }
+  });
+
+  it('serves the $default stage with throttling and JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.serializedJson(
+          Match.objectLike({
+            requestId: '$context.requestId',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+  });
+
+  it('outputs the API URL, user pool, client and table name', () => {
+    for (const output of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName']) {
+      template.hasOutput(output, {});
+    }
+  });
+});
+
+describe('functions', () => {
+  const names = [...httpRoutes.map((r) => r.name), fallbackRoute.name];
+
+  it('has one function per route plus the fallback', () => {
+    template.resourceCountIs('AWS::Lambda::Function', names.length);
+    expect(Object.keys(stack.functions).sort()).toEqual([...names].sort());
+  });
+
+  it.each(names)('%s runs on nodejs22.x arm64 with an existing handler module', (name) => {
+    const fn = resources[functionLogicalId(name)];
+    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    const entry = fn?.Metadata?.[ENTRY_METADATA_KEY];
+    expect(typeof entry).toBe('string');
+    expect(fs.existsSync(path.join(repoRoot, entry as string)), `${String(entry)} exists`).toBe(true);
+  });
+
+  it.each(httpRoutes.map((r) => r.name))('%s gets the table name', (name) => {
+    expect(resources[functionLogicalId(name)]?.Properties).toMatchObject({
+      Environment: { Variables: { TABLE_NAME: { Ref: logicalIdOf(stack.table) } } },
+    });
+  });
+
+  it('tells the fallback function the known routes, and nothing of the table', () => {
+    const fn = resources[functionLogicalId(fallbackRoute.name)];
+    const env = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.parse(String(env.KNOWN_ROUTES))).toEqual(routeKeys());
+    expect(env.TABLE_NAME).toBeUndefined();
+  });
+
+  it('lets GetMe only read items (least privilege)', () => {
+    const actions = roleActions(functionLogicalId('GetMe'));
+    expect(actions.filter((a) => a.startsWith('dynamodb:') || a.includes('*'))).toEqual(['dynamodb:GetItem']);
+  });
+
+  it.each(httpRoutes.map((r) => [r.name, r] as const))('grants %s exactly its tableActions', (name, route) => {
+    const actions = roleActions(functionLogicalId(name));
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(route.tableActions));
+  });
+
+  it('gives every log group a retention, and every function its own log group', () => {
+    const logGroups = resourcesOfType('AWS::Logs::LogGroup');
+    for (const [id, group] of logGroups) {
+      expect(group.Properties.RetentionInDays, id).toBeTypeOf('number');
+    }
+    const logGroupIds = new Set(logGroups.map(([id]) => id));
+    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const config = fn.Properties.LoggingConfig as { LogGroup: { Ref: string } } | undefined;
+      expect(logGroupIds.has(config?.LogGroup.Ref ?? ''), id).toBe(true);
+    }
+  });
+});
+
+/**
+ * cdk-nag 3 is a CDK policy-validation plugin: its findings never become construct annotations
+ * (Annotations.fromStack sees none); an unacknowledged finding fails synthesis and is written to
+ * the assembly's validation-report.json. validateScope() runs the same rules on the tree directly.
+ */
+describe('cdk-nag (AWS Solutions)', () => {
+  it('fails synthesis on a finding nobody acknowledged', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'goodswipe-nag-'));
+    const probe = buildApp({ stage: 'test', outdir, context: skipBundling });
+    new sqs.Queue(probe.stack, 'UnacknowledgedQueue'); // no DLQ, no TLS-only policy: AwsSolutions-SQS3/SQS4
+    try {
+      expect(() => probe.app.synth()).toThrow();
+      const report = fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8');
+      expect(report).toMatch(/AwsSolutions-SQS3/);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('has every finding fixed or acknowledged', () => {
+    const { violations } = new AwsSolutionsChecks().validateScope(app);
+    const unresolved = violations.map(
+      (v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(unresolved).toEqual([]);
+  });
+});
+
+describe('buildApp', () => {
+  it('names the stack after the stage context when no stage is passed', () => {
+    const { stack: fromContext } = buildApp({ context: { ...skipBundling, stage: 'qa' } });
+    expect(fromContext.stackName).toBe('GoodSwipe-qa');
+  });
+
+  it('rejects a stage that is not lowercase letters, digits and hyphens', () => {
+    expect(() => buildApp({ stage: 'Prod_1', context: skipBundling })).toThrow(/invalid stage/);
+  });
+
+  it('retains and protects the production table', () => {
+    const { stack: prod } = buildApp({ stage: 'prod', context: skipBundling });
+    Template.fromStack(prod).hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  }, 60_000);
+});

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const READY = /Good Swipe local stack listening on (http:\/\/\S+)/;
+
+export interface StackProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Resolves with the exit code once the process has ended. */
+  readonly exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Runs `npm start`'s entry point as a child process, as a newcomer would, and waits for the
+ * ready line. Rejects with the output if it exits first.
+ */
+export function spawnLocalStack(args: readonly string[] = ['--ephemeral'], env: NodeJS.ProcessEnv = {}): Promise<StackProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts', '--port', '0', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = READY.exec(output)?.[1];
+      if (url) {
+        child.stdout?.off('data', onData);
+        child.stdout?.on('data', (more: Buffer) => (output += more.toString()));
+        resolve({
+          url,
+          child,
+          output: () => output,
+          exited,
+          stop: async () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then((code) => reject(new Error(`local stack exited (${code}) before it was ready:\n${output}`)));
+  });
+}
