@@ -11,8 +11,8 @@ export function createRedis(options: { url: string; keyPrefix: string; lazyConne
     keyPrefix: options.keyPrefix,
     lazyConnect: options.lazyConnect ?? false,
     connectTimeout: 2_000,
+    // Fail fast while Redis is down instead of waiting on it: callers degrade (e.g. to DynamoDB).
     maxRetriesPerRequest: 1,
-    // Fail fast while down instead of queueing commands; callers degrade (e.g. read DynamoDB).
-    enableOfflineQueue: false,
+    commandTimeout: 1_000,
   });
 }

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTableRef } from '../../shared/adapters/dynamo/client.ts';
+import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
+import { levelUp, ownView } from '../../shared/domain/profile.ts';
+
+/**
+ * The benchmark's floor: the fastest a server could answer the two benchmarked routes while
+ * doing the same DynamoDB work as their handlers. A bare `node:http` server, no framework, no
+ * validation, no JWT (the caller is the plain `x-user-id` header). It goes through the project's
+ * repository, so the DynamoDB requests are exactly the handlers' requests.
+ *
+ * Run by test/bench/run.ts with TABLE_NAME, DYNAMODB_ENDPOINT and the AWS_* credentials set.
+ */
+
+const tableName = requiredEnv('TABLE_NAME');
+const users = new UserRepository(createTableRef({ tableName, endpoint: requiredEnv('DYNAMODB_ENDPOINT') }));
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`floor server: ${name} is not set`);
+  return value;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** GET /users/me: the handler's one (eventually consistent) GetItem of the profile. */
+async function getMe(userId: string, response: ServerResponse): Promise<void> {
+  const profile = await users.get(userId);
+  if (!profile) return sendJson(response, 404, { code: 'USER_NOT_FOUND' });
+  sendJson(response, 200, ownView(profile));
+}
+
+/**
+ * POST /users/me/progress: the handler's happy path, which is a consistent GetItem of the
+ * profile, then one TransactWriteItems of the conditional profile Update and the idempotency
+ * record's Put (commitLevelUp builds both; the Put only when an Idempotency-Key is sent). The handler retries a lost race; the floor does not,
+ * it answers 409 so the benchmark counts it as an error.
+ */
+async function recordProgress(userId: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const body = await readBody(request);
+  const { levelIncrease } = JSON.parse(body) as { levelIncrease: number };
+  const key = request.headers['idempotency-key'];
+  const profile = await users.get(userId, { consistent: true });
+  if (!profile) return sendJson(response, 404, { code: 'USER_NOT_FOUND' });
+
+  const next = levelUp(profile, levelIncrease);
+  const result = { level: next.level, coins: next.coins, coinsEarned: next.coinsEarned };
+  // The same record the use case stores, so both sides write items of the same size.
+  const requestHash = createHash('sha256').update(JSON.stringify({ levelIncrease })).digest('hex');
+  const outcome = await users.commitLevelUp({
+    from: profile,
+    levelUp: next,
+    at: new Date(),
+    idempotency:
+      typeof key === 'string' ? { userId, operation: 'progress', key, requestHash, response: { ...result } } : undefined,
+  });
+  if (outcome !== 'applied') return sendJson(response, 409, { code: 'LEVEL_UP_NOT_APPLIED', outcome });
+  sendJson(response, 200, result);
+}
+
+async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const userId = request.headers['x-user-id'];
+  if (typeof userId !== 'string') return sendJson(response, 401, { code: 'UNAUTHORIZED' });
+  if (request.method === 'GET' && request.url === '/users/me') return getMe(userId, response);
+  if (request.method === 'POST' && request.url === '/users/me/progress') return recordProgress(userId, request, response);
+  sendJson(response, 404, { code: 'ROUTE_NOT_FOUND' });
+}
+
+const server = http.createServer((request, response) => {
+  route(request, response).catch((error: unknown) => {
+    console.error('floor server: request failed', error);
+    if (response.headersSent) response.destroy();
+    else sendJson(response, 500, { code: 'INTERNAL' });
+  });
+});
+
+server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`floor listening on http://127.0.0.1:${port}`);
+});
+
+const stop = () => server.close(() => process.exit(0)).closeAllConnections();
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,53 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Comparison, LoadSettings, RunResult, SideResult } from './measure.ts';
+
+export interface BenchReport {
+  readonly finishedAt: string;
+  readonly node: string;
+  readonly cpus: number;
+  readonly players: number;
+  readonly settings: LoadSettings;
+  readonly comparisons: readonly Comparison[];
+}
+
+const reqPerSec = (run: RunResult) => run.reqPerSec.toFixed(0);
+const latencies = (run: RunResult) => `${run.p50Ms} / ${run.p99Ms}`;
+
+/** "0", or each side's failures by status (`socket` = connection errors and timeouts). */
+function errorsCell({ floor, stack }: Comparison): string {
+  if (floor.errors + stack.errors === 0) return '0';
+  const side = (name: string, result: SideResult) =>
+    `${name} ${result.errors}` +
+    (result.errors > 0 ? ` (${Object.entries(result.errorsBy).map(([kind, n]) => `${kind}×${n}`).join(', ')})` : '');
+  return `${side('floor', floor)}; ${side('stack', stack)}`;
+}
+
+export function markdownTable(report: BenchReport): string {
+  const { settings } = report;
+  const rows = report.comparisons.map((c) =>
+    [
+      c.scenario,
+      reqPerSec(c.floor.best),
+      reqPerSec(c.stack.best),
+      c.ratio.toFixed(2),
+      latencies(c.floor.best),
+      latencies(c.stack.best),
+      errorsCell(c),
+    ].join(' | '),
+  );
+  return [
+    '| scenario | floor req/s | stack req/s | ratio (stack/floor) | floor p50/p99 ms | stack p50/p99 ms | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((row) => `| ${row} |`),
+    '',
+    `node ${report.node}, ${report.cpus} CPUs; ${settings.connections} connections; ` +
+      `best of ${settings.rounds} alternating ${settings.seconds} s runs per side, each after a ${settings.warmupSeconds} s warm-up; ` +
+      `${report.players} players; errors count every request sent, warm-ups included`,
+  ].join('\n');
+}
+
+export function writeJson(report: BenchReport, file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}

@@ -1,0 +1,155 @@
+import os from 'node:os';
+import path from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { localClient, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { ApiClient } from '../support/api-client.ts';
+import { REPO_ROOT, spawnLocalStack } from '../support/local-stack.ts';
+import { spawnFloorServer } from './floor-process.ts';
+import { compare, getMe, recordProgress, type Comparison, type LoadSettings, type Player, type Target } from './measure.ts';
+import { markdownTable, writeJson } from './report.ts';
+
+/**
+ * `npm run bench`: the local stack's GET /users/me and POST /users/me/progress against a floor,
+ * a bare node:http server doing the same DynamoDB calls, both on one DynamoDB Local, measured in
+ * the same run. The ratio is the figure to watch: absolute req/s depend on the machine.
+ *
+ * BENCH_SECONDS (default 8) sets each measured run, BENCH_CONNECTIONS (default 32) the concurrency.
+ */
+
+const PLAYERS = 200;
+const RESULTS_FILE = path.join(REPO_ROOT, 'test/bench/results/latest.json');
+
+function positiveIntegerEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+const settings: LoadSettings = {
+  connections: positiveIntegerEnv('BENCH_CONNECTIONS', 32),
+  seconds: positiveIntegerEnv('BENCH_SECONDS', 8),
+  warmupSeconds: 2,
+  rounds: 2,
+};
+
+/** Stops what was started, newest first; safe to call twice (Ctrl-C during the finally). */
+class Processes {
+  private readonly stoppers: (() => Promise<unknown>)[] = [];
+  private stopping: Promise<void> | undefined;
+
+  started(stop: () => Promise<unknown>): void {
+    this.stoppers.push(stop);
+  }
+
+  stopAll(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const stop of this.stoppers.reverse()) {
+        await stop().catch((error: unknown) => console.error('bench: stopping a process failed:', error));
+      }
+    })();
+    return this.stopping;
+  }
+}
+
+const log = (line: string) => console.error(`bench: ${line}`);
+
+/** The stack creates its one table on the DynamoDB Local it is given; read its name back from there. */
+async function stackTableName(dynamodbEndpoint: string): Promise<string> {
+  const client = localClient(dynamodbEndpoint);
+  try {
+    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+    const ours = TableNames.filter((name) => name.startsWith('GoodSwipe-local-'));
+    if (ours.length !== 1) throw new Error(`expected the stack's one table, found ${JSON.stringify(TableNames)}`);
+    return ours[0]!;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Signs players in and creates their profiles through the stack's API, a few at a time. */
+async function seedPlayers(stackUrl: string, count: number): Promise<Player[]> {
+  const api = new ApiClient(stackUrl);
+  const seedOne = async (index: number): Promise<Player> => {
+    const { api: player, sub, token } = await api.signIn(`bench-player-${index}`);
+    const created = await player.post('/users', { displayName: `Bench ${index}` });
+    if (created.status !== 201 && created.status !== 200) {
+      throw new Error(`seeding player ${index}: POST /users answered ${created.status} ${JSON.stringify(created.body)}`);
+    }
+    return { sub, token };
+  };
+  const players: Player[] = [];
+  const batchSize = 10;
+  for (let start = 0; start < count; start += batchSize) {
+    const batch = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => seedOne(start + i));
+    players.push(...(await Promise.all(batch)));
+  }
+  return players;
+}
+
+async function bench(processes: Processes): Promise<Comparison[]> {
+  const dynamodb = await startDynamoDbLocal({});
+  processes.started(() => dynamodb.stop());
+  log(`DynamoDB Local (in memory) at ${dynamodb.endpoint}`);
+
+  const stack = await spawnLocalStack(['--ephemeral'], { DYNAMODB_ENDPOINT: dynamodb.endpoint });
+  processes.started(() => stack.stop());
+  const tableName = await stackTableName(dynamodb.endpoint);
+  log(`local stack at ${stack.url}, table ${tableName}`);
+
+  const floor = await spawnFloorServer(dynamodb.endpoint, tableName);
+  processes.started(() => floor.stop());
+  log(`floor at ${floor.url}`);
+
+  const players = await seedPlayers(stack.url, PLAYERS);
+  log(`${players.length} players seeded; ${settings.connections} connections, runs of ${settings.seconds} s`);
+
+  const targets: { floor: Target; stack: Target } = {
+    floor: { side: 'floor', url: floor.url, identify: (player) => ({ 'x-user-id': player.sub }) },
+    stack: { side: 'stack', url: stack.url, identify: (player) => ({ authorization: `Bearer ${player.token}` }) },
+  };
+  const comparisons: Comparison[] = [];
+  for (const scenario of [getMe, recordProgress]) {
+    comparisons.push(await compare(scenario, targets, players, settings, log));
+  }
+  return comparisons;
+}
+
+async function main(): Promise<void> {
+  const processes = new Processes();
+  const interrupt = (signal: NodeJS.Signals) => {
+    log(`${signal}, stopping`);
+    void processes.stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+
+  let comparisons: Comparison[];
+  try {
+    comparisons = await bench(processes);
+  } finally {
+    await processes.stopAll();
+  }
+
+  const report = {
+    finishedAt: new Date().toISOString(),
+    node: process.version,
+    cpus: os.availableParallelism(),
+    players: PLAYERS,
+    settings,
+    comparisons,
+  };
+  console.log(markdownTable(report));
+  writeJson(report, RESULTS_FILE);
+  log(`results written to ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
+  if (comparisons.some((c) => c.floor.errors + c.stack.errors > 0)) {
+    log('some requests failed (see the errors column): these figures are not a clean measurement');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../support/api-client.ts';
+import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
+
+const childPids = (pid: number): number[] => {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => Number(line.trim()))
+      .filter((n) => n > 0);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+};
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('the local stack (npm start)', () => {
+  let stack: StackProcess;
+  let local: ApiClient;
+
+  beforeAll(async () => {
+    stack = await spawnLocalStack(['--ephemeral', '--clock', '2026-03-01T09:00:00Z']);
+    local = new ApiClient(stack.url);
+  });
+  afterAll(() => stack?.stop());
+
+  it('prints the ready line and reports healthy DynamoDB and Redis', async () => {
+    expect(stack.output()).toMatch(/^Good Swipe local stack listening on http:\/\/127\.0\.0\.1:\d+$/m);
+    const health = await local.get('/_local/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'ok', dynamodb: 'ok', redis: 'ok' });
+  });
+
+  it('starts its clock at --clock and only moves it forward', async () => {
+    const { body } = await local.get('/_local/clock');
+    expect(body.now.startsWith('2026-03-01T09:0')).toBe(true);
+    const moved = await local.post('/_local/clock', { now: '2026-03-02T00:00:00Z' });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toEqual({ now: expect.stringMatching(/^2026-03-02T00:00:0/), fired: [] });
+    const advanced = await local.post('/_local/clock', { advanceSeconds: 3600 });
+    expect(advanced.body.now.startsWith('2026-03-02T01:00:0')).toBe(true);
+    const back = await local.post('/_local/clock', { now: '2026-03-01T00:00:00Z' });
+    expect(back.status).toBe(409);
+    expect(back.headers.get('content-type')).toBe('application/problem+json');
+    expect((await local.post('/_local/clock', { advanceSeconds: -5 })).status).toBe(400);
+  });
+
+  it('signs the same username in as the same sub, with tokens that expire after 7 days of local time', async () => {
+    const first = await local.signIn('carol');
+    const second = await local.signIn('carol');
+    expect(first.sub).toBe(second.sub);
+    expect((await local.signIn('dave')).sub).not.toBe(first.sub);
+    expect((await first.api.post('/users', { displayName: 'Carol' })).status).toBe(201);
+    await local.post('/_local/clock', { advanceSeconds: 7 * 24 * 3600 + 60 });
+    const expired = await first.api.get('/users/me');
+    expect(expired.status).toBe(401);
+    expect(expired.body.code).toBe('UNAUTHORIZED');
+    expect((await (await local.signIn('carol')).api.get('/users/me')).status).toBe(200);
+  });
+
+  it('validates local requests as strictly as the API', async () => {
+    expect((await local.post('/_local/sign-in', { username: '' })).status).toBe(400);
+    expect((await local.post('/_local/faults', { point: 'nowhere', action: 'crash' })).status).toBe(400);
+    expect((await local.get('/_local/nope')).status).toBe(404);
+  });
+
+  it('stops itself and every process it started on SIGTERM', async () => {
+    const own = await spawnLocalStack(['--ephemeral']);
+    const children = childPids(own.child.pid!);
+    expect(children.length).toBeGreaterThan(0); // at least DynamoDB Local
+    expect(await own.stop()).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const pid of children) expect(isAlive(pid), `child ${pid} still running`).toBe(false);
+  });
+});
+
+describe('missing prerequisites', () => {
+  it('says in one line that Java is missing and exits non-zero', async () => {
+    const failed = spawnLocalStack(['--ephemeral'], { PATH: '/nonexistent' });
+    await expect(failed).rejects.toThrow(/exited \(1\)[\s\S]*Java 17\+ is required/);
+  });
+
+  it('says in one line that Redis does not answer and exits non-zero', async () => {
+    const failed = spawnLocalStack(['--ephemeral'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    await expect(failed).rejects.toThrow(/exited \(1\)[\s\S]*Redis does not answer/);
+  });
+});
