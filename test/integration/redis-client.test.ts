@@ -16,10 +16,10 @@ describe('Redis client on the machine Redis', () => {
   });
 
   it('keeps each stack behind its own key prefix', async () => {
-    await a.zadd('board', 10, 'alice');
-    await b.zadd('board', 20, 'bob');
-    expect(await a.zrange('board', 0, -1)).toEqual(['alice']);
-    expect(await b.zrange('board', 0, -1)).toEqual(['bob']);
+    await a.zadd('board', '10', 'alice');
+    await b.zadd('board', '20', 'bob');
+    expect(await a.zrange('board', '0', '-1')).toEqual(['alice']);
+    expect(await b.zrange('board', '0', '-1')).toEqual(['bob']);
   });
 
   it('speaks RESP2, which every ElastiCache engine supports', async () => {
