@@ -2,24 +2,12 @@
  * The HTTP API's routes: the one list the CDK stack builds from. The local stack does not read
  * this file; it reads the synthesized template, so what runs locally is what `cdk deploy` ships.
  */
-export type TableAction =
-  | 'dynamodb:GetItem'
-  | 'dynamodb:PutItem'
-  | 'dynamodb:UpdateItem'
-  | 'dynamodb:DeleteItem'
-  | 'dynamodb:ConditionCheckItem'
-  | 'dynamodb:Query';
+import type { FunctionSpec } from './workloads.ts';
 
-export interface HttpRouteSpec {
-  /** PascalCase name; the Lambda function's construct id. */
-  readonly name: string;
+export interface HttpRouteSpec extends FunctionSpec {
   readonly method: 'GET' | 'POST';
   /** API Gateway path, with `{param}` placeholders. */
   readonly path: string;
-  /** Handler module relative to the repository root; it exports `handler`. */
-  readonly entry: string;
-  /** DynamoDB actions the function needs on the table (least privilege). */
-  readonly tableActions: readonly TableAction[];
 }
 
 export const httpRoutes: readonly HttpRouteSpec[] = [
@@ -50,6 +38,22 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
     path: '/users/me/progress',
     entry: 'functions/http/record-progress.ts',
     tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+  },
+  {
+    name: 'GetCurrentTournament',
+    method: 'GET',
+    path: '/tournaments/current',
+    entry: 'functions/http/get-current-tournament.ts',
+    tableActions: ['dynamodb:GetItem'],
+  },
+  {
+    name: 'EnterTournament',
+    method: 'POST',
+    path: '/tournaments/current/entries',
+    entry: 'functions/http/enter-tournament.ts',
+    // Only starts the entry saga (states:StartSyncExecution); the saga's steps touch the table.
+    tableActions: [],
+    startsEntrySaga: true,
   },
 ];
 

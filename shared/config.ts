@@ -9,6 +9,13 @@ const configSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Only off AWS: DynamoDB Local, LocalStack. */
   DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Functions that use the cache (ElastiCache on AWS). */
+  REDIS_URL: z.string().min(1).optional(),
+  REDIS_KEY_PREFIX: z.string().default('goodswipe:'),
+  /** Functions that start the entry saga. */
+  ENTRY_SAGA_ARN: z.string().min(1).optional(),
+  /** Only off AWS: the local stack's Step Functions endpoint. */
+  STEPFUNCTIONS_ENDPOINT: z.url().optional(),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -18,4 +25,11 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= configSchema.parse(process.env);
   return cached;
+}
+
+/** A setting only some functions have; its absence in one that needs it is a deployment bug. */
+export function required<K extends keyof Config>(name: K): NonNullable<Config[K]> {
+  const value = config()[name];
+  if (value === undefined) throw new Error(`${name} is not set for this function`);
+  return value as NonNullable<Config[K]>;
 }

@@ -4,11 +4,14 @@ import { validate } from '../../shared/http/request.ts';
 import { ClockWentBack, type LocalClock } from './clock.ts';
 import { faultRuleSchema, type LocalFaults } from './faults.ts';
 import type { LocalJwtIssuer } from './jwt-issuer.ts';
+import type { Execution, LocalStepFunctions } from './step-functions.ts';
 
 /** A schedule that fired because the clock passed its time. */
 export interface FiredSchedule {
   readonly schedule: string;
   readonly at: string;
+  /** How many consecutive due runs this one run stands for (see LocalScheduler). */
+  readonly coalesced?: number;
 }
 
 export interface ControlDeps {
@@ -17,8 +20,15 @@ export interface ControlDeps {
   readonly faults: LocalFaults;
   /** Each dependency's state; the stack is healthy when all are 'ok'. */
   readonly health: () => Promise<Record<string, string>>;
-  /** Runs, in time order, every schedule whose time lies in (from, to]. */
-  readonly runSchedulesBetween: (from: Date, to: Date) => Promise<FiredSchedule[]>;
+  /** Runs, in time order, every schedule due up to `to` that has not run yet. */
+  readonly runSchedulesUpTo: (to: Date) => Promise<FiredSchedule[]>;
+  readonly stepFunctions: LocalStepFunctions;
+}
+
+export interface ControlRequest {
+  readonly body: unknown;
+  readonly query: URLSearchParams;
+  readonly params: Readonly<Record<string, string>>;
 }
 
 export interface ControlResult {
@@ -26,7 +36,7 @@ export interface ControlResult {
   readonly body: unknown;
 }
 
-type ControlRoute = (deps: ControlDeps, body: unknown) => Promise<ControlResult>;
+type ControlRoute = (deps: ControlDeps, request: ControlRequest) => Promise<ControlResult>;
 
 const signInBody = z.strictObject({ username: z.string().regex(/^[\w.@+-]{1,64}$/, 'must be 1-64 letters, digits or ._@+-') });
 const clockBody = z.union([
@@ -42,31 +52,30 @@ export const controlRoutes: Record<string, ControlRoute> = {
     return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', now: deps.clock.now().toISOString(), ...checks } };
   },
 
-  'POST /_local/sign-in': async (deps, body) => {
+  'POST /_local/sign-in': async (deps, { body }) => {
     const { username } = validate(signInBody, body, 'sign-in body is invalid');
     return { status: 200, body: await deps.issuer.signIn(username) };
   },
 
   'GET /_local/clock': async (deps) => ({ status: 200, body: { now: deps.clock.now().toISOString() } }),
 
-  'POST /_local/clock': async (deps, body) => {
+  'POST /_local/clock': async (deps, { body }) => {
     const move = validate(clockBody, body, 'send { "now": ISO-8601 } or { "advanceSeconds": n }');
     const current = deps.clock.now();
     const to = 'now' in move ? new Date(move.now) : new Date(current.getTime() + move.advanceSeconds * 1000);
-    let from: Date;
     try {
-      from = deps.clock.moveTo(to);
+      deps.clock.moveTo(to);
     } catch (error) {
       if (error instanceof ClockWentBack) throw new ApiError('CLOCK_MOVED_BACK', error.message);
       throw error;
     }
-    const fired = await deps.runSchedulesBetween(from, to);
+    const fired = await deps.runSchedulesUpTo(to);
     return { status: 200, body: { now: deps.clock.now().toISOString(), fired } };
   },
 
   'GET /_local/faults': async (deps) => ({ status: 200, body: { items: deps.faults.list() } }),
 
-  'POST /_local/faults': async (deps, body) => {
+  'POST /_local/faults': async (deps, { body }) => {
     const rule = validate(faultRuleSchema, body, 'fault rule is invalid');
     deps.faults.arm(rule);
     return { status: 201, body: rule };
@@ -76,4 +85,22 @@ export const controlRoutes: Record<string, ControlRoute> = {
     deps.faults.clear();
     return { status: 204, body: undefined };
   },
+
+  'GET /_local/executions': async (deps, { query }) => {
+    const limit = validate(executionsQuery, { limit: query.get('limit') ?? undefined }, 'limit must be 1-1000').limit;
+    return { status: 200, body: { items: deps.stepFunctions.list(limit).map(executionSummary) } };
+  },
+
+  'GET /_local/executions/{executionId}': async (deps, { params }) => {
+    const execution = deps.stepFunctions.get(params['executionId'] ?? '');
+    if (!execution) throw new ApiError('ROUTE_NOT_FOUND', `no execution ${params['executionId']}`);
+    return { status: 200, body: execution };
+  },
 };
+
+const executionsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+function executionSummary(execution: Execution) {
+  const { executionId, status, startedAt, stoppedAt, input } = execution;
+  return { executionId, status, startedAt, ...(stoppedAt ? { stoppedAt } : {}), input };
+}

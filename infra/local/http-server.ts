@@ -6,6 +6,7 @@ import { httpApiEvent, httpApiResult } from './api-gateway.ts';
 import { controlRoutes, type ControlDeps } from './control-routes.ts';
 import type { LocalJwtIssuer } from './jwt-issuer.ts';
 import type { LocalLambdaRuntime } from './lambda-runtime.ts';
+import { stepFunctionsApi } from './step-functions-api.ts';
 import type { RouteModel } from './template.ts';
 
 /** API Gateway's own cap is 10 MB; the functions enforce the contract's 16 KiB. */
@@ -65,7 +66,11 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
     } catch {
       return sendProblem(response, 'VALIDATION_ERROR', 'body is not valid JSON', [{ field: '(body)', message: 'malformed JSON' }]);
     }
-    const result = await controlRoutes[match.route.routeKey]!(deps, parsed);
+    const result = await controlRoutes[match.route.routeKey]!(deps, {
+      body: parsed,
+      query: url.searchParams,
+      params: match.pathParameters,
+    });
     if (result.body === undefined) return send(response, result.status, {}, '');
     send(response, result.status, { 'content-type': 'application/json' }, JSON.stringify(result.body));
   };
@@ -89,10 +94,21 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
     send(response, result.statusCode, { ...result.headers, 'apigw-requestid': event.requestContext.requestId }, result.body);
   };
 
+  // The AWS SDK's Step Functions calls (JSON protocol, one POST with an X-Amz-Target header).
+  const serveAwsApi = async (request: IncomingMessage, response: ServerResponse, _url: URL, body: string) => {
+    const result = await stepFunctionsApi(deps.stepFunctions, String(request.headers['x-amz-target']), body);
+    send(response, result.status, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(result.body));
+  };
+
+  const serverFor = (request: IncomingMessage, url: URL) => {
+    if (request.headers['x-amz-target']) return serveAwsApi;
+    return url.pathname.startsWith('/_local/') ? serveControl : serveApi;
+  };
+
   return http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     readBody(request)
-      .then((body) => (url.pathname.startsWith('/_local/') ? serveControl : serveApi)(request, response, url, body))
+      .then((body) => serverFor(request, url)(request, response, url, body))
       .catch((error: unknown) => {
         if (response.headersSent) return response.destroy();
         if (error instanceof BodyTooLarge) return sendProblem(response, 'PAYLOAD_TOO_LARGE', 'request body is too large');

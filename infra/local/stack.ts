@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { installClock } from '../../shared/adapters/clock.ts';
 import { installFaultInjector } from '../../shared/adapters/faults.ts';
 import { createRedis } from '../../shared/adapters/redis/client.ts';
 import { LocalClock } from './clock.ts';
@@ -15,6 +16,8 @@ import { LocalLambdaRuntime } from './lambda-runtime.ts';
 import type { LocalStackOptions } from './options.ts';
 import { requireJava17 } from './prerequisites.ts';
 import { ensureRedis } from './redis-server.ts';
+import { LocalScheduler } from './scheduler.ts';
+import { LocalStepFunctions } from './step-functions.ts';
 import { readModel, resolveEnvironment, synthesizeTemplate } from './template.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,14 +54,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const redisServer = await ensureRedis(options.redisUrl);
     stoppers.push(() => redisServer.stop());
 
-    const model = readModel(synthesizeTemplate());
+    const template = synthesizeTemplate();
+    const model = readModel(template);
 
     const dynamodb = options.dynamodbEndpoint
       ? { endpoint: options.dynamodbEndpoint, process: undefined }
       : await startDynamoDbLocal({ dbPath: options.ephemeral ? undefined : path.join(options.stateDir, 'dynamodb') });
     if (dynamodb.process) stoppers.push(() => (dynamodb as Awaited<ReturnType<typeof startDynamoDbLocal>>).stop());
 
-    const tableName = `GoodSwipe-local-${model.table.logicalId}`;
+    const tableName = model.physicalIds.get(model.table.logicalId)!;
     const admin = localClient(dynamodb.endpoint);
     stoppers.push(async () => admin.destroy());
     await ensureTable(admin, tableName, model.table.properties);
@@ -69,22 +73,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     redis.on('error', () => {}); // health reports it; functions degrade on their own
     stoppers.push(async () => redis.disconnect());
 
-    // The functions read their configuration from the environment, as on AWS.
-    const physicalIds = new Map([[model.table.logicalId, tableName]]);
+    // The functions read their configuration from the environment, as on AWS. The AWS-only
+    // endpoints (ElastiCache) are this machine's; all functions share one process environment.
+    const localValues = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: keyPrefix };
     const environment: Record<string, string> = {};
-    for (const fn of model.functions.values()) Object.assign(environment, resolveEnvironment(fn.environment, physicalIds));
+    for (const fn of model.functions.values()) {
+      Object.assign(environment, resolveEnvironment(fn.environment, model, template, localValues));
+    }
     Object.assign(process.env, environment, {
       AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
       AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
       DYNAMODB_ENDPOINT: dynamodb.endpoint,
-      REDIS_URL: redisServer.url,
-      REDIS_KEY_PREFIX: keyPrefix,
       // Quiet by default on a developer's terminal; LOG_LEVEL=INFO shows every function log.
       POWERTOOLS_LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'WARN',
     });
 
     const clock = new LocalClock(options.clock);
+    installClock(() => clock.now());
+    stoppers.push(async () => installClock(undefined));
     const issuer = await LocalJwtIssuer.create(clock);
     const children = [dynamodb.process, redisServer.process].filter((c) => c !== undefined);
     const faults = new LocalFaults((point) => {
@@ -96,18 +103,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     installFaultInjector(faults.inject);
     stoppers.push(async () => installFaultInjector(undefined));
 
+    const runtime = new LocalLambdaRuntime(model, REPO_ROOT);
+    const stepFunctions = new LocalStepFunctions(model.stateMachines, runtime, clock);
+    const scheduler = new LocalScheduler(model.schedules, (fn, event) => runtime.invoke(fn, event), clock.now());
     const server = createLocalHttpServer({
       routes: model.routes,
-      runtime: new LocalLambdaRuntime(model, REPO_ROOT),
+      runtime,
       issuer,
       clock,
       faults,
+      stepFunctions,
       health: async () => ({
         dynamodb: await admin.send(new ListTablesCommand({ Limit: 1 })).then(() => 'ok', () => 'down'),
         redis: await redis.ping().then(() => 'ok', () => 'down'),
       }),
-      // The template has no schedules yet; the tournament issue wires EventBridge Scheduler here.
-      runSchedulesBetween: async () => [],
+      runSchedulesUpTo: (to) => scheduler.runUpTo(to),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -121,6 +131,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         }),
     );
     const { port } = server.address() as AddressInfo;
+    // The functions' AWS SDK calls to Step Functions come back to this server.
+    process.env['STEPFUNCTIONS_ENDPOINT'] = `http://127.0.0.1:${port}`;
+
+    // What a deploy runs once (CDK Triggers: create today's tournament if it is missing).
+    for (const fn of model.triggers) await runtime.invoke(fn, {});
+    // Real time keeps passing between moves of the clock: fire what falls due each second.
+    const ticker = setInterval(() => void scheduler.runUpTo(clock.now()).catch(() => {}), 1000);
+    stoppers.push(async () => clearInterval(ticker));
     return { url: `http://127.0.0.1:${port}`, port, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -12,6 +12,31 @@ export interface LocalModel {
   readonly table: TableModel;
   readonly functions: ReadonlyMap<string, FunctionModel>;
   readonly routes: readonly RouteModel[];
+  readonly stateMachines: readonly StateMachineModel[];
+  readonly schedules: readonly ScheduleModel[];
+  /** Functions a deploy runs once (CDK Triggers), in template order. */
+  readonly triggers: readonly string[];
+  /** Each resource's logical id -> the physical id a `Ref` gives locally. */
+  readonly physicalIds: ReadonlyMap<string, string>;
+}
+
+export interface StateMachineModel {
+  readonly logicalId: string;
+  readonly arn: string;
+  /** The ASL with every reference resolved to a local name or ARN. */
+  readonly definition: Record<string, unknown>;
+  /** Task state name -> the function it invokes. */
+  readonly taskFunctions: ReadonlyMap<string, string>;
+}
+
+export interface ScheduleModel {
+  readonly name: string;
+  /** `cron(...)` or `rate(...)`, in UTC. */
+  readonly expression: string;
+  readonly timezone: string;
+  readonly functionLogicalId: string;
+  /** The target's input, with `<aws.scheduler.*>` placeholders still in it. */
+  readonly input: string;
 }
 
 export interface TableModel {
@@ -49,8 +74,45 @@ export function synthesizeTemplate(stage = 'local'): CfnTemplate {
   }
 }
 
-const refOf = (value: unknown): string | undefined =>
-  typeof value === 'object' && value !== null && 'Ref' in value ? String((value as { Ref: unknown }).Ref) : undefined;
+const LOCAL_REGION = 'us-east-1';
+const LOCAL_ACCOUNT = '000000000000';
+const PSEUDO_PARAMETERS: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': LOCAL_REGION,
+  'AWS::AccountId': LOCAL_ACCOUNT,
+  'AWS::URLSuffix': 'amazonaws.com',
+};
+
+export const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+export const localStateMachineArn = (logicalId: string) =>
+  `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+
+/**
+ * Evaluates the intrinsics CDK writes (Ref, Fn::GetAtt ... Arn, Fn::Join) against local names.
+ * Anything else cannot be known locally and is an error, not a silent blank.
+ */
+export function resolveIntrinsic(value: unknown, physicalIds: ReadonlyMap<string, string>, template: CfnTemplate): string {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    if (typeof v['Ref'] === 'string') {
+      const id = v['Ref'];
+      const resolved = PSEUDO_PARAMETERS[id] ?? physicalIds.get(id);
+      if (resolved !== undefined) return resolved;
+    }
+    const getAtt = v['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt[1] === 'Arn') {
+      const type = template.Resources[String(getAtt[0])]?.Type;
+      if (type === 'AWS::Lambda::Function') return localFunctionArn(String(getAtt[0]));
+      if (type === 'AWS::StepFunctions::StateMachine') return localStateMachineArn(String(getAtt[0]));
+    }
+    const join = v['Fn::Join'];
+    if (Array.isArray(join) && Array.isArray(join[1])) {
+      return (join[1] as unknown[]).map((part) => resolveIntrinsic(part, physicalIds, template)).join(String(join[0]));
+    }
+  }
+  throw new Error(`cannot resolve ${JSON.stringify(value)} locally`);
+}
 
 /** `{ "Fn::GetAtt": [id, "Arn"] }` or `arn:...:${id.Arn}` inside an Fn::Join: the referenced logical id. */
 function getAttTarget(value: unknown): string | undefined {
@@ -96,24 +158,77 @@ export function readModel(template: CfnTemplate): LocalModel {
     };
   });
 
-  return { table: { logicalId: tableId, properties: tableResource.Properties ?? {} }, functions, routes };
+  const physicalIds = new Map<string, string>([[tableId, `GoodSwipe-local-${tableId}`]]);
+  for (const [id] of ofType('AWS::Lambda::Function')) physicalIds.set(id, id);
+  for (const [id] of ofType('AWS::StepFunctions::StateMachine')) physicalIds.set(id, localStateMachineArn(id));
+  const functionOfArn = (arn: string) => {
+    const id = arn.startsWith(localFunctionArn('')) ? arn.slice(localFunctionArn('').length).split(':')[0] : undefined;
+    return id && functions.has(id) ? id : undefined;
+  };
+
+  const stateMachines = ofType('AWS::StepFunctions::StateMachine').map(([logicalId, r]): StateMachineModel => {
+    const definition = JSON.parse(resolveIntrinsic(r.Properties?.DefinitionString, physicalIds, template));
+    const taskFunctions = new Map<string, string>();
+    for (const [stateName, state] of Object.entries(definition.States as Record<string, any>)) {
+      if (state.Type !== 'Task') continue;
+      const fn = functionOfArn(String(state.Parameters?.FunctionName ?? state.Resource));
+      if (!fn) throw new Error(`task ${stateName} of ${logicalId} does not invoke a project function`);
+      taskFunctions.set(stateName, fn);
+    }
+    return { logicalId, arn: localStateMachineArn(logicalId), definition, taskFunctions };
+  });
+
+  const schedules = ofType('AWS::Scheduler::Schedule').map(([logicalId, r]): ScheduleModel => {
+    const target = r.Properties?.Target ?? {};
+    const functionLogicalId = functionOfArn(resolveIntrinsic(target.Arn, physicalIds, template));
+    if (!functionLogicalId) throw new Error(`schedule ${logicalId} does not target a project function`);
+    return {
+      name: String(r.Properties?.Name ?? logicalId),
+      expression: String(r.Properties?.ScheduleExpression),
+      timezone: String(r.Properties?.ScheduleExpressionTimezone ?? 'UTC'),
+      functionLogicalId,
+      input: typeof target.Input === 'string' ? target.Input : '{}',
+    };
+  });
+
+  // A CDK Trigger names its function through a version: Custom::Trigger -> AWS::Lambda::Version -> function.
+  const triggers = ofType('Custom::Trigger').map(([logicalId, r]) => {
+    const handler = JSON.stringify(r.Properties?.HandlerArn);
+    const ids = [...handler.matchAll(/"(?:Ref|Fn::GetAtt)":\[?"([^"]+)"/g)].map((m) => m[1]!);
+    const viaVersion = ids.map((id) => template.Resources[id]).find((res) => res?.Type === 'AWS::Lambda::Version');
+    const fnId = viaVersion ? refOf(viaVersion.Properties?.FunctionName) : ids.find((id) => functions.has(id));
+    if (!fnId || !functions.has(fnId)) throw new Error(`trigger ${logicalId} does not run a project function`);
+    return fnId;
+  });
+
+  return {
+    table: { logicalId: tableId, properties: tableResource.Properties ?? {} },
+    functions,
+    routes,
+    stateMachines,
+    schedules,
+    triggers,
+    physicalIds,
+  };
 }
 
+const refOf = (value: unknown): string | undefined =>
+  typeof value === 'object' && value !== null && 'Ref' in value ? String((value as { Ref: unknown }).Ref) : undefined;
+
 /**
- * A function's environment with CloudFormation references resolved to local names; a value
- * that cannot be resolved locally is an error, not a silent blank.
+ * A function's environment with CloudFormation references resolved to local names. Variables
+ * that point at AWS-only resources (the ElastiCache endpoint) take the local stack's value.
  */
 export function resolveEnvironment(
   environment: Readonly<Record<string, unknown>>,
-  physicalIds: ReadonlyMap<string, string>,
+  model: Pick<LocalModel, 'physicalIds'>,
+  template: CfnTemplate,
+  localValues: Readonly<Record<string, string>>,
 ): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(environment).map(([name, value]) => {
-      if (typeof value === 'string' || typeof value === 'number') return [name, String(value)];
-      const ref = refOf(value);
-      const resolved = ref === undefined ? undefined : physicalIds.get(ref);
-      if (resolved === undefined) throw new Error(`cannot resolve environment variable ${name} locally: ${JSON.stringify(value)}`);
-      return [name, resolved];
-    }),
+    Object.entries(environment).map(([name, value]) => [
+      name,
+      localValues[name] ?? resolveIntrinsic(value, model.physicalIds, template),
+    ]),
   );
 }

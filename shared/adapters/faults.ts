@@ -6,6 +6,17 @@
 export const faultPoints = {
   /** After the progress transaction committed, before the response is sent. */
   progressAfterCommit: 'progress.afterCommit',
+  /** Entry saga, named after its states: as a step starts (nothing done yet)... */
+  validateEntry: 'ValidateEntry',
+  reserveCoins: 'ReserveCoins',
+  joinGroup: 'JoinGroup',
+  confirmReservation: 'ConfirmReservation',
+  refundReservation: 'RefundReservation',
+  /** ...and after its commit, before it returns (done, but nobody was told). */
+  reserveCoinsAfterCommit: 'ReserveCoins.afterCommit',
+  joinGroupAfterCommit: 'JoinGroup.afterCommit',
+  confirmReservationAfterCommit: 'ConfirmReservation.afterCommit',
+  refundReservationAfterCommit: 'RefundReservation.afterCommit',
 } as const;
 
 export type FaultPoint = (typeof faultPoints)[keyof typeof faultPoints];

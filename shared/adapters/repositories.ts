@@ -1,17 +1,37 @@
+import type { Redis } from 'ioredis';
+import { config, required } from '../config.ts';
 import { tableFromEnv } from './dynamo/client.ts';
+import { EntryRepository } from './dynamo/entry-repository.ts';
 import { IdempotencyRecords } from './dynamo/idempotency-records.ts';
+import { TournamentRepository } from './dynamo/tournament-repository.ts';
 import { UserRepository } from './dynamo/user-repository.ts';
+import { EntrySagaRunner } from './entry-saga-runner.ts';
+import { createRedis } from './redis/client.ts';
+import { SeatDispenser } from './redis/seat-dispenser.ts';
 
 /**
- * The container's repositories, built on first use and then reused across invocations (the
+ * The container's adapters, each built on first use and then reused across invocations (the
  * clients keep their connections warm). Handlers pass them to use cases as plain arguments.
  */
-let built: { users: UserRepository; idempotency: IdempotencyRecords } | undefined;
-
-export function repositories() {
-  if (!built) {
-    const table = tableFromEnv();
-    built = { users: new UserRepository(table), idempotency: new IdempotencyRecords(table) };
-  }
-  return built;
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
 }
+
+const dynamo = once(() => {
+  const table = tableFromEnv();
+  return {
+    users: new UserRepository(table),
+    idempotency: new IdempotencyRecords(table),
+    tournaments: new TournamentRepository(table),
+    entries: new EntryRepository(table),
+  };
+});
+
+export const redis = once((): Redis => createRedis({ url: required('REDIS_URL'), keyPrefix: config().REDIS_KEY_PREFIX }));
+
+export const repositories = dynamo;
+
+export const seatDispenser = once(() => new SeatDispenser(redis()));
+
+export const entrySagaRunner = once(() => new EntrySagaRunner(required('ENTRY_SAGA_ARN'), config().STEPFUNCTIONS_ENDPOINT));

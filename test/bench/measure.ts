@@ -28,6 +28,9 @@ export interface Scenario {
 export interface LoadSettings {
   readonly connections: number;
   readonly seconds: number;
+  /** Once per side before the first round: DynamoDB Local's JVM needs a while to reach speed. */
+  readonly primeSeconds: number;
+  /** Before each measured run, for the target's own JIT and connections. */
   readonly warmupSeconds: number;
   /** Measured runs per side, floor and stack taking turns. */
   readonly rounds: number;
@@ -75,24 +78,36 @@ export const recordProgress: Scenario = {
   perRequestHeaders: () => ({ 'idempotency-key': `${idempotencyPrefix}-${++idempotencySerial}` }),
 };
 
+/** What autocannon keeps per request, from setupRequest to onResponse. */
+interface RequestContext {
+  player?: Player;
+}
+
 /**
- * The scenario as an autocannon request that takes the next player on every send. Round-robin
- * over all players: with far more players than connections, no player has two requests in
- * flight, so the progress transactions never contend.
+ * The scenario as an autocannon request that goes out as the player idle the longest, who
+ * rejoins the queue when the response comes back. So requests rotate over all the players and a
+ * player never has two in flight: progress transactions never contend for a profile.
  */
 function rotatingRequest(scenario: Scenario, target: Target, players: readonly Player[]): autocannon.Request {
-  let next = 0;
+  const idle = [...players];
   const contentType: Record<string, string> = scenario.body === undefined ? {} : { 'content-type': 'application/json' };
   return {
     method: scenario.method,
     path: scenario.path,
     body: scenario.body,
-    setupRequest: (request) => {
-      const player = players[next++ % players.length]!;
+    setupRequest: (request, context) => {
+      // Only connection errors (never answered, so never given back) can empty the queue; they
+      // are reported, and the run goes on with a player that may be in flight.
+      const player = idle.shift() ?? players[0]!;
+      (context as RequestContext).player = player;
       return {
         ...request,
         headers: { ...contentType, ...target.identify(player), ...scenario.perRequestHeaders?.() },
       };
+    },
+    onResponse: (_status, _body, context) => {
+      const { player } = context as RequestContext;
+      if (player) idle.push(player);
     },
   };
 }
@@ -120,6 +135,9 @@ async function runLoad(
     duration: seconds,
     requests: [rotatingRequest(scenario, target, players)],
   });
+  // autocannon stops without waiting for the requests in flight: let the server finish them, so
+  // they neither slow the next run down nor contend with its first requests.
+  await sleep(1000);
   const errorsBy = errorsOf(result);
   return {
     reqPerSec: result.requests.average,
@@ -131,6 +149,8 @@ async function runLoad(
   };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 function addErrors(into: Record<string, number>, from: Record<string, number>): void {
@@ -139,8 +159,9 @@ function addErrors(into: Record<string, number>, from: Record<string, number>): 
 
 /**
  * Runs a scenario against both targets, taking turns (floor, stack, floor, stack...) so a noisy
- * moment of the machine hits both sides alike, and keeps each side's best measured run. Each
- * measured run follows its own warm-up, whose figures are dropped but whose errors still count.
+ * moment of the machine hits both sides alike, and keeps each side's best measured run. Before
+ * that each side is primed once, and each measured run follows its own warm-up; their figures
+ * are dropped but their errors still count.
  */
 export async function compare(
   scenario: Scenario,
@@ -149,18 +170,24 @@ export async function compare(
   settings: LoadSettings,
   progress: (line: string) => void,
 ): Promise<Comparison> {
+  const sides = [targets.floor, targets.stack];
   const measured: Record<Side, RunResult[]> = { floor: [], stack: [] };
   const errorsBy: Record<Side, Record<string, number>> = { floor: {}, stack: {} };
+  const unmeasured = async (target: Target, seconds: number) => {
+    const run = await runLoad(scenario, target, players, settings.connections, seconds);
+    addErrors(errorsBy[target.side], run.errorsBy);
+  };
+
+  for (const target of sides) await unmeasured(target, settings.primeSeconds);
   for (let round = 1; round <= settings.rounds; round++) {
-    for (const target of [targets.floor, targets.stack]) {
-      const warmup = await runLoad(scenario, target, players, settings.connections, settings.warmupSeconds);
+    for (const target of sides) {
+      await unmeasured(target, settings.warmupSeconds);
       const run = await runLoad(scenario, target, players, settings.connections, settings.seconds);
-      addErrors(errorsBy[target.side], warmup.errorsBy);
       addErrors(errorsBy[target.side], run.errorsBy);
       measured[target.side].push(run);
       progress(
         `${scenario.name} ${target.side} round ${round}: ${run.reqPerSec.toFixed(0)} req/s, ` +
-          `p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, errors ${warmup.errors + run.errors}`,
+          `p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, errors ${run.errors}`,
       );
     }
   }

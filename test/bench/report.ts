@@ -42,8 +42,9 @@ export function markdownTable(report: BenchReport): string {
     ...rows.map((row) => `| ${row} |`),
     '',
     `node ${report.node}, ${report.cpus} CPUs; ${settings.connections} connections; ` +
-      `best of ${settings.rounds} alternating ${settings.seconds} s runs per side, each after a ${settings.warmupSeconds} s warm-up; ` +
-      `${report.players} players; errors count every request sent, warm-ups included`,
+      `best of ${settings.rounds} alternating ${settings.seconds} s runs per side, each after a ${settings.warmupSeconds} s warm-up ` +
+      `(and a ${settings.primeSeconds} s priming run per side and scenario); ${report.players} players; ` +
+      `errors count every request sent, warm-ups included`,
   ].join('\n');
 }
 

@@ -30,9 +30,12 @@ function positiveIntegerEnv(name: string, fallback: number): number {
 const settings: LoadSettings = {
   connections: positiveIntegerEnv('BENCH_CONNECTIONS', 32),
   seconds: positiveIntegerEnv('BENCH_SECONDS', 8),
+  primeSeconds: 5,
   warmupSeconds: 2,
   rounds: 2,
 };
+// Each connection holds one player while its request is in flight; the rest wait their turn.
+if (settings.connections >= PLAYERS) throw new Error(`BENCH_CONNECTIONS must be below the ${PLAYERS} players`);
 
 /** Stops what was started, newest first; safe to call twice (Ctrl-C during the finally). */
 class Processes {

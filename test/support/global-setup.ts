@@ -15,8 +15,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const dynamodb = await startDynamoDbLocal({});
   const model = readModel(synthesizeTemplate('test'));
+  const dynamodb = await startDynamoDbLocal({});
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
   project.provide('tableProperties', model.table.properties);
   project.provide('redisKeyPrefix', `goodswipe-test:${randomBytes(4).toString('hex')}:`);

@@ -8,4 +8,36 @@ export const keys = {
     PK: `USER#${userId}`,
     SK: `IDEMPOTENCY#${operation}#${key}`,
   }),
+  /** The player's entry (and coin reservation) for one tournament; its id derives from both. */
+  entry: (userId: string, tournamentId: string) => ({ PK: `USER#${userId}`, SK: `ENTRY#${tournamentId}` }),
+  tournament: (tournamentId: string) => ({ PK: `TOURNAMENT#${tournamentId}`, SK: 'META' }),
+  /**
+   * A group and its members share one partition of their own (at most 36 items), so filling
+   * thousands of groups at once spreads over thousands of partitions.
+   */
+  group: (tournamentId: string, groupId: string) => ({ PK: groupPartition(tournamentId, groupId), SK: 'GROUP' }),
+  member: (tournamentId: string, groupId: string, userId: string) => ({
+    PK: groupPartition(tournamentId, groupId),
+    SK: `USER#${userId}`,
+  }),
 } as const;
+
+function groupPartition(tournamentId: string, groupId: string): string {
+  return `TOURNAMENT#${tournamentId}#GROUP#${groupId}`;
+}
+
+/**
+ * Unsettled reservations are findable through GSI1 (a sparse index: the keys are removed once
+ * settled). The partition is sharded by player so a burst of entries spreads its index writes.
+ */
+export const PENDING_SHARDS = 16;
+
+export function pendingIndexKey(tournamentId: string, userId: string): string {
+  let hash = 0;
+  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return pendingPartition(tournamentId, hash % PENDING_SHARDS);
+}
+
+export function pendingPartition(tournamentId: string, shard: number): string {
+  return `PENDING#${tournamentId}#${shard}`;
+}

@@ -1,0 +1,6 @@
+import { repositories } from '../../shared/adapters/repositories.ts';
+import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
+import { sweepReservations } from '../../shared/use-cases/sweep-reservations.ts';
+
+/** Every minute: settle the reservations that entry sagas abandoned (crash, timeout). */
+export const handler = scheduledJob((at) => sweepReservations(repositories().entries, at));

@@ -1,0 +1,6 @@
+import { sagaStep } from '../../shared/lambda/saga-step.ts';
+import { confirmReservation, type EntrySagaState } from '../../shared/use-cases/entry-saga.ts';
+import { sagaDeps } from './deps.ts';
+
+/** Entry saga, ConfirmReservation: marks the entry done. */
+export const handler = sagaStep<EntrySagaState>((state) => confirmReservation(sagaDeps(), state));

@@ -1,0 +1,6 @@
+import { sagaStep } from '../../shared/lambda/saga-step.ts';
+import { reserveCoins, type EntrySagaState } from '../../shared/use-cases/entry-saga.ts';
+import { sagaDeps } from './deps.ts';
+
+/** Entry saga, ReserveCoins: takes the fee and records the reservation in one commit. */
+export const handler = sagaStep<EntrySagaState>((state) => reserveCoins(sagaDeps(), state));

@@ -1,0 +1,6 @@
+import { sagaStep } from '../../shared/lambda/saga-step.ts';
+import { validateEntry, type EntrySagaState } from '../../shared/use-cases/entry-saga.ts';
+import { sagaDeps } from './deps.ts';
+
+/** Entry saga, ValidateEntry: checks the tournament, the player and the entry rules. */
+export const handler = sagaStep<EntrySagaState>((state) => validateEntry(sagaDeps(), state));

@@ -1,0 +1,147 @@
+import { RESERVATION_TIMEOUT_MS, isEntered } from '../domain/entry.ts';
+import { entryRejection, groupId, groupNumberOfSeat, windowOf } from '../domain/tournament.ts';
+import { gameRules } from '../domain/game-rules.ts';
+import type { EntryRepository } from '../adapters/dynamo/entry-repository.ts';
+import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
+import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
+import { now } from '../adapters/clock.ts';
+import { faultPoint, faultPoints } from '../adapters/faults.ts';
+import type { SeatDispenser } from '../adapters/redis/seat-dispenser.ts';
+import { TransientError } from '../adapters/transient-error.ts';
+import { ApiError } from '../http/problem.ts';
+
+/**
+ * The entry saga's state, passed from step to step by Step Functions. Each step returns the
+ * whole state with its part added, so any step can be retried from its own input.
+ */
+export interface EntrySagaState {
+  readonly userId: string;
+  readonly tournamentId: string;
+  /** When API Gateway received the entry: the rules (window) are judged at this time. */
+  readonly requestedAt: string;
+  readonly displayName?: string;
+  readonly fee?: number;
+  /** This execution took the fee (false: an earlier one already had). */
+  readonly charged?: boolean;
+  readonly groupId?: string;
+  readonly joinedAt?: string;
+  readonly coins?: number;
+  /** Set by the Catch that leads to RefundReservation. */
+  readonly failure?: { readonly Error: string; readonly Cause: string };
+}
+
+export interface EntrySagaDeps {
+  readonly users: UserRepository;
+  readonly tournaments: TournamentRepository;
+  readonly entries: EntryRepository;
+  readonly seats: SeatDispenser;
+}
+
+/** Tries at taking a seat before giving up; each failed try skips at least one full group. */
+const MAX_SEAT_ATTEMPTS = 8;
+
+/** ValidateEntry: the tournament exists, the player exists, and the rules allow the entry. */
+export async function validateEntry(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
+  await faultPoint(faultPoints.validateEntry);
+  const tournament = await deps.tournaments.getCached(state.tournamentId);
+  if (!tournament) throw new ApiError('NO_ACTIVE_TOURNAMENT', 'no tournament is running now');
+  const profile = await deps.users.get(state.userId, { consistent: true });
+  if (!profile) throw new ApiError('USER_NOT_FOUND', 'create your profile first with POST /users');
+  const next = { ...state, displayName: profile.displayName, fee: tournament.entryFee };
+  // Entering again returns the entry the player has, whatever the clock or their coins say now.
+  const existing = await deps.entries.get(state.userId, state.tournamentId);
+  if (existing && existing.status !== 'REFUNDED') return next;
+  const rejection = entryRejection(profile, windowOf(state.tournamentId), new Date(state.requestedAt));
+  if (rejection === 'INSUFFICIENT_COINS') {
+    throw new ApiError(rejection, `entry costs ${tournament.entryFee} coins; you have ${profile.coins}`);
+  }
+  if (rejection === 'LEVEL_TOO_LOW') {
+    throw new ApiError(rejection, `entry needs level ${gameRules.tournament.minLevel}; you are level ${profile.level}`);
+  }
+  if (rejection) throw new ApiError(rejection, 'entry is open from 00:00 until 12:00 UTC');
+  return next;
+}
+
+/** ReserveCoins: the fee leaves the profile and the reservation is recorded, in one commit. */
+export async function reserveCoins(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
+  await faultPoint(faultPoints.reserveCoins);
+  const fee = state.fee ?? gameRules.tournament.entryFee;
+  const at = new Date(state.requestedAt);
+  const outcome = await deps.entries.reserve({
+    userId: state.userId,
+    tournamentId: state.tournamentId,
+    fee,
+    at,
+    expiresAt: new Date(at.getTime() + RESERVATION_TIMEOUT_MS),
+  });
+  if (outcome === 'conflict') throw new TransientError('reservation collided with another transaction');
+  if (outcome === 'cannot-pay') {
+    // The profile changed since validation (another spend, a race): say which rule now fails.
+    const profile = await deps.users.get(state.userId, { consistent: true });
+    if (!profile) throw new ApiError('USER_NOT_FOUND', 'create your profile first with POST /users');
+    if (profile.level < gameRules.tournament.minLevel) throw new ApiError('LEVEL_TOO_LOW', `entry needs level ${gameRules.tournament.minLevel}`);
+    throw new ApiError('INSUFFICIENT_COINS', `entry costs ${fee} coins; you have ${profile.coins}`);
+  }
+  if (outcome === 'reserved') await faultPoint(faultPoints.reserveCoinsAfterCommit);
+  return { ...state, fee, charged: outcome === 'reserved' };
+}
+
+/** JoinGroup: take the next seat and join its group; an entered player keeps their group. */
+export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
+  await faultPoint(faultPoints.joinGroup);
+  const { userId, tournamentId } = state;
+  for (let attempt = 0; attempt < MAX_SEAT_ATTEMPTS; attempt++) {
+    const existing = await deps.entries.get(userId, tournamentId);
+    if (isEntered(existing)) return { ...state, groupId: existing.groupId, joinedAt: existing.joinedAt };
+    if (existing?.status !== 'RESERVED') {
+      // Refunded meanwhile (the sweeper settled an abandoned reservation): this saga lost.
+      throw new ReservationNotHeld(`the reservation is ${existing?.status ?? 'missing'}`);
+    }
+    const seat = await deps.seats.next(tournamentId).catch((error: unknown) => {
+      throw new TransientError(`no seat could be taken: ${(error as Error).message}`);
+    });
+    const groupNumber = groupNumberOfSeat(seat);
+    const outcome = await deps.entries.join({
+      userId,
+      tournamentId,
+      groupId: groupId(groupNumber),
+      displayName: state.displayName ?? userId,
+      at: now(),
+    });
+    if (outcome === 'joined') {
+      await faultPoint(faultPoints.joinGroupAfterCommit);
+      const joined = await deps.entries.get(userId, tournamentId);
+      return { ...state, groupId: joined?.groupId, joinedAt: joined?.joinedAt };
+    }
+    if (outcome === 'group-full') await deps.seats.skipTo(tournamentId, groupNumber * gameRules.tournament.groupSize);
+    if (outcome === 'conflict') throw new TransientError('joining collided with another transaction');
+    // 'not-reserved': another execution joined or a refund won; the next loop turn reads which.
+  }
+  throw new TransientError('no group with a free seat was found');
+}
+
+/** ConfirmReservation: the saga is done; the response shows the coins left. */
+export async function confirmReservation(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
+  await faultPoint(faultPoints.confirmReservation);
+  if (await deps.entries.confirm(state.userId, state.tournamentId, now())) {
+    await faultPoint(faultPoints.confirmReservationAfterCommit);
+  }
+  const entry = await deps.entries.get(state.userId, state.tournamentId);
+  if (!isEntered(entry)) throw new ReservationNotHeld(`the entry is ${entry?.status ?? 'missing'}`);
+  const profile = await deps.users.get(state.userId, { consistent: true });
+  return { ...state, groupId: entry.groupId, joinedAt: entry.joinedAt, coins: profile?.coins };
+}
+
+/** RefundReservation: the compensation. Gives the fee back only if the player never joined. */
+export async function refundReservation(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
+  await faultPoint(faultPoints.refundReservation);
+  const outcome = await deps.entries.refund(state.userId, state.tournamentId, now());
+  if (outcome === 'conflict') throw new TransientError('refund collided with another transaction');
+  if (outcome === 'refunded') await faultPoint(faultPoints.refundReservationAfterCommit);
+  return state;
+}
+
+/** The reservation is not RESERVED any more, so this execution may not join with it. */
+export class ReservationNotHeld extends Error {
+  override readonly name = 'ReservationNotHeld';
+}

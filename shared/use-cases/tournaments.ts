@@ -1,0 +1,39 @@
+import { newTournament, type Tournament } from '../domain/tournament-record.ts';
+import { phaseAt, previousTournamentId, tournamentIdOn, windowOf } from '../domain/tournament.ts';
+import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
+import { ApiError } from '../http/problem.ts';
+
+/** Creates the tournament of the UTC day `at` falls in; a no-op if it exists. */
+export async function createTournamentOf(
+  tournaments: TournamentRepository,
+  at: Date,
+): Promise<{ tournamentId: string; created: boolean }> {
+  const tournamentId = tournamentIdOn(at);
+  const created = await tournaments.createIfAbsent(newTournament(tournamentId, at));
+  return { tournamentId, created };
+}
+
+/** Seals the day before `at` (the 00:00 close schedule); a no-op if it is closed or missing. */
+export async function closeTournamentBefore(
+  tournaments: TournamentRepository,
+  at: Date,
+): Promise<{ tournamentId: string; closed: boolean }> {
+  const tournamentId = previousTournamentId(tournamentIdOn(at));
+  return { tournamentId, closed: await tournaments.close(tournamentId, at) };
+}
+
+export interface CurrentTournamentView extends Omit<Tournament, 'state' | 'createdAt'> {
+  readonly status: 'OPEN' | 'ENTRY_CLOSED';
+}
+
+/** The tournament running at `now`, as `GET /tournaments/current` shows it. */
+export async function currentTournament(tournaments: TournamentRepository, now: Date): Promise<CurrentTournamentView> {
+  const tournamentId = tournamentIdOn(now);
+  const tournament = await tournaments.getCached(tournamentId);
+  const phase = phaseAt(windowOf(tournamentId), now);
+  if (!tournament || (phase !== 'OPEN' && phase !== 'ENTRY_CLOSED')) {
+    throw new ApiError('NO_ACTIVE_TOURNAMENT', 'no tournament is running now');
+  }
+  const { state: _state, createdAt: _createdAt, ...view } = tournament;
+  return { ...view, status: phase };
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
+import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-repository.ts';
+import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
+import { keys } from '../../shared/adapters/dynamo/keys.ts';
+import { createRedis } from '../../shared/adapters/redis/client.ts';
+import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
+import { newProfile } from '../../shared/domain/profile.ts';
+import { newTournament } from '../../shared/domain/tournament-record.ts';
+import {
+  confirmReservation,
+  joinGroup,
+  refundReservation,
+  reserveCoins,
+  validateEntry,
+  type EntrySagaDeps,
+  type EntrySagaState,
+} from '../../shared/use-cases/entry-saga.ts';
+import { sweepReservations } from '../../shared/use-cases/sweep-reservations.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { freshTable } from '../support/table.ts';
+
+const TOURNAMENT = '2026-11-24';
+const MORNING = '2026-11-24T08:00:00.000Z';
+
+describe('entry saga steps on DynamoDB Local and Redis', () => {
+  let table: Awaited<ReturnType<typeof freshTable>>;
+  let deps: EntrySagaDeps;
+  const redis = createRedis({ url: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', keyPrefix: `${inject('redisKeyPrefix')}saga:` });
+
+  beforeAll(async () => {
+    table = await freshTable();
+    deps = {
+      users: new UserRepository(table),
+      tournaments: new TournamentRepository(table),
+      entries: new EntryRepository(table),
+      seats: new SeatDispenser(redis),
+    };
+    await deps.tournaments.createIfAbsent(newTournament(TOURNAMENT, new Date(MORNING)));
+  });
+  afterAll(async () => {
+    await redis.del(`seats:${TOURNAMENT}`);
+    redis.disconnect();
+    await table.drop();
+  });
+
+  /** A player at `level` with `coins`, written straight to the table. */
+  const player = async (userId: string, level = 12, coins = 1000) => {
+    await deps.users.createIfAbsent({ ...newProfile(userId, userId, new Date(MORNING)), level, coins });
+  };
+  const coinsOf = async (userId: string) => (await deps.users.get(userId, { consistent: true }))!.coins;
+  const start = (userId: string, requestedAt = MORNING): EntrySagaState => ({ userId, tournamentId: TOURNAMENT, requestedAt });
+  const runAll = async (state: EntrySagaState) =>
+    confirmReservation(deps, await joinGroup(deps, await reserveCoins(deps, await validateEntry(deps, state))));
+  const membersOf = async (groupId: string) =>
+    (
+      await table.doc.send(
+        new QueryCommand({
+          TableName: table.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :user)',
+          ExpressionAttributeValues: { ':pk': keys.group(TOURNAMENT, groupId).PK, ':user': 'USER#' },
+        }),
+      )
+    ).Items ?? [];
+
+  it('runs a whole entry: 500 coins once, a group, a confirmed entry', async () => {
+    await player('p1');
+    const done = await runAll(start('p1'));
+    expect(done).toMatchObject({ charged: true, coins: 500, groupId: expect.stringMatching(/^G\d+$/) });
+    expect(await deps.entries.get('p1', TOURNAMENT)).toMatchObject({ status: 'CONFIRMED', groupId: done.groupId });
+    // Entering again: the same entry, nothing charged.
+    const again = await runAll(start('p1'));
+    expect(again).toMatchObject({ charged: false, groupId: done.groupId, coins: 500 });
+    expect(await coinsOf('p1')).toBe(500);
+  });
+
+  it('rejects by the rules before anything is charged', async () => {
+    await player('low', 9);
+    await player('poor', 12, 499);
+    await player('late');
+    await expect(validateEntry(deps, start('low'))).rejects.toMatchObject({ code: 'LEVEL_TOO_LOW' });
+    await expect(validateEntry(deps, start('poor'))).rejects.toMatchObject({ code: 'INSUFFICIENT_COINS' });
+    await expect(validateEntry(deps, start('late', '2026-11-24T12:00:00.000Z'))).rejects.toMatchObject({ code: 'ENTRY_CLOSED' });
+    await expect(validateEntry(deps, start('nobody'))).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+    await expect(validateEntry(deps, { ...start('late'), tournamentId: '2026-11-23' })).rejects.toMatchObject({
+      code: 'NO_ACTIVE_TOURNAMENT',
+    });
+  });
+
+  it('charges once when two reservations race, and refuses one the player cannot pay', async () => {
+    await player('racer');
+    const [a, b] = await Promise.all([reserveCoins(deps, start('racer')), reserveCoins(deps, start('racer'))]);
+    expect([a.charged, b.charged].sort()).toEqual([false, true]);
+    expect(await coinsOf('racer')).toBe(500);
+    await player('spent', 12, 100);
+    await expect(reserveCoins(deps, start('spent'))).rejects.toMatchObject({ code: 'INSUFFICIENT_COINS' });
+    expect(await coinsOf('spent')).toBe(100);
+  });
+
+  it('lets exactly one of join and refund win', async () => {
+    await player('contested');
+    const reserved = await reserveCoins(deps, start('contested'));
+    const [joined, refunded] = await Promise.allSettled([joinGroup(deps, reserved), refundReservation(deps, reserved)]);
+    const entry = await deps.entries.get('contested', TOURNAMENT);
+    if (entry!.status === 'JOINED') {
+      expect(joined.status).toBe('fulfilled');
+      expect(await coinsOf('contested')).toBe(500);
+      expect(await membersOf(entry!.groupId!)).toContainEqual(expect.objectContaining({ userId: 'contested' }));
+    } else {
+      expect(entry!.status).toBe('REFUNDED');
+      expect(joined.status).toBe('rejected');
+      expect(await coinsOf('contested')).toBe(1000);
+    }
+    expect(refunded.status).toBe('fulfilled');
+  });
+
+  it('fills groups of at most 35 under 200 concurrent joins', async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `crowd-${i}`);
+    await Promise.all(ids.map((id) => player(id)));
+    const done = await Promise.all(ids.map((id) => runAll(start(id))));
+    const seen: string[] = [];
+    for (const group of new Set(done.map((d) => d.groupId!))) {
+      const members = await membersOf(group);
+      expect(members.length).toBeLessThanOrEqual(35);
+      seen.push(...members.map((m) => String(m['userId'])).filter((id) => id.startsWith('crowd-')));
+    }
+    // Every player sits in exactly one group.
+    expect(seen.sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(await coinsOf(id)).toBe(500);
+  });
+
+  it('after a lost Redis counter, skips full groups instead of overfilling them', async () => {
+    await redis.del(`seats:${TOURNAMENT}`);
+    await player('after-reset');
+    const done = await runAll(start('after-reset'));
+    expect((await membersOf(done.groupId!)).length).toBeLessThanOrEqual(35);
+    expect(done.groupId).not.toBe('G000001');
+  });
+
+  it('sweeps abandoned reservations: refund if in no group, confirm if in one', async () => {
+    await player('abandoned-early');
+    await player('abandoned-late');
+    await reserveCoins(deps, start('abandoned-early'));
+    await joinGroup(deps, await reserveCoins(deps, start('abandoned-late')));
+    const tooSoon = await sweepReservations(deps.entries, new Date('2026-11-24T08:04:00Z'));
+    expect(tooSoon).toEqual({ refunded: 0, confirmed: 0 });
+    const report = await sweepReservations(deps.entries, new Date('2026-11-24T08:06:00Z'));
+    expect(report.refunded).toBeGreaterThanOrEqual(1);
+    expect(report.confirmed).toBeGreaterThanOrEqual(1);
+    expect(await deps.entries.get('abandoned-early', TOURNAMENT)).toMatchObject({ status: 'REFUNDED' });
+    expect(await coinsOf('abandoned-early')).toBe(1000);
+    expect(await deps.entries.get('abandoned-late', TOURNAMENT)).toMatchObject({ status: 'CONFIRMED' });
+    expect(await coinsOf('abandoned-late')).toBe(500);
+    // A refunded player may enter again, and pays once more only then.
+    const reentered = await runAll(start('abandoned-early', '2026-11-24T09:00:00.000Z'));
+    expect(reentered.charged).toBe(true);
+    expect(await coinsOf('abandoned-early')).toBe(500);
+  });
+});
