@@ -1,8 +1,14 @@
 import { Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { httpRoutes } from './routes.ts';
 import type { GoodSwipeStack } from './stack.ts';
+import { entrySagaSteps, scheduledJobs, type FunctionSpec } from './workloads.ts';
+
+/** Every FunctionSpec the stack builds a function from. */
+const functionSpecs: readonly FunctionSpec[] = [...httpRoutes, ...Object.values(entrySagaSteps), ...scheduledJobs];
 
 /**
  * The cdk-nag (AWS Solutions) findings this stack accepts, each on the one resource it is about
@@ -12,6 +18,9 @@ import type { GoodSwipeStack } from './stack.ts';
 export function acknowledgeNagFindings(stack: GoodSwipeStack): void {
   acknowledgeFunctionFindings(stack);
   acknowledgeTableGrantFindings(stack);
+  acknowledgeVpcFunctionFindings(stack);
+  acknowledgeEntrySagaFindings(stack);
+  acknowledgeScheduleFindings(stack);
   acknowledgeUserPoolFindings(stack);
 }
 
@@ -46,16 +55,80 @@ function acknowledgeFunctionFindings(stack: GoodSwipeStack): void {
 
 function acknowledgeTableGrantFindings(stack: GoodSwipeStack): void {
   const tableLogicalId = stack.getLogicalId(stack.table.node.defaultChild as dynamodb.CfnTable);
-  for (const route of httpRoutes) {
-    const role = stack.functions[route.name]?.role;
-    if (role === undefined) throw new Error(`route ${route.name} has no function role`);
+  for (const spec of functionSpecs) {
+    if (spec.tableActions.length === 0) continue; // no grant, no finding
     acknowledge(
-      role,
+      roleOf(stack, spec.name),
       `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
       "table.grant() covers the game table's own indexes (table ARN + /index/*) with only the " +
-        "route's listed actions; the wildcard stays inside this one table.",
+        "function's listed actions; the wildcard stays inside this one table.",
     );
   }
+}
+
+function roleOf(stack: GoodSwipeStack, functionName: string): iam.IRole {
+  const role = stack.functions[functionName]?.role;
+  if (role === undefined) throw new Error(`function ${functionName} has no execution role`);
+  return role;
+}
+
+function functionLogicalId(stack: GoodSwipeStack, fn: lambda.IFunction): string {
+  return stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+}
+
+function acknowledgeVpcFunctionFindings(stack: GoodSwipeStack): void {
+  for (const spec of functionSpecs) {
+    if (!spec.usesRedis) continue;
+    acknowledge(
+      roleOf(stack, spec.name),
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      'AWSLambdaVPCAccessExecutionRole only lets Lambda create, describe and delete the network ' +
+        'interfaces that put this function in the cache VPC; it is the AWS-maintained minimum for a ' +
+        'VPC function (the EC2 network-interface actions take no resource-level scoping).',
+    );
+  }
+}
+
+function acknowledgeEntrySagaFindings(stack: GoodSwipeStack): void {
+  const role = stack.entrySaga.role;
+  for (const step of Object.values(entrySagaSteps)) {
+    const fn = stack.functions[step.name];
+    if (fn === undefined) throw new Error(`saga step ${step.name} has no function`);
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::<${functionLogicalId(stack, fn)}.Arn>:*]`,
+      `The LambdaInvoke task may invoke ${step.name} and its versions and aliases (function ARN + ":*"); ` +
+        'the wildcard only spans qualifiers of this one function.',
+    );
+  }
+  acknowledge(
+    role,
+    'AwsSolutions-IAM5[Resource::*]',
+    'Logging to CloudWatch Logs (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, ' +
+      'DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, ' +
+      'DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, ' +
+      'GetSamplingRules, GetSamplingTargets) do not support resource-level permissions.',
+  );
+}
+
+function acknowledgeScheduleFindings(stack: GoodSwipeStack): void {
+  for (const job of scheduledJobs) {
+    const fn = stack.schedules.functions[job.name];
+    const role = stack.schedules.schedulerRoles[job.name];
+    if (fn === undefined || role === undefined) throw new Error(`job ${job.name} has no function or scheduler role`);
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::<${functionLogicalId(stack, fn)}.Arn>:*]`,
+      `The scheduler's role may invoke ${job.name} and its versions and aliases (function ARN + ":*"); ` +
+        'the wildcard only spans qualifiers of this one function.',
+    );
+  }
+  acknowledge(
+    stack.schedules.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    'This queue is the dead-letter queue of the schedules: it is where failed invocations end; ' +
+      'a dead-letter queue of its own would only move them one step further.',
+  );
 }
 
 function acknowledgeUserPoolFindings(stack: GoodSwipeStack): void {

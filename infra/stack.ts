@@ -2,11 +2,15 @@ import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PlayerApi } from './constructs/api.ts';
 import { PlayerIdentity } from './constructs/auth.ts';
+import { LeaderboardCache } from './constructs/cache.ts';
 import { GameTable } from './constructs/data.ts';
+import { EntrySaga } from './constructs/entry-saga.ts';
+import type { GoodSwipeFunction, WorkloadWiring } from './constructs/lambda.ts';
+import { TournamentSchedules } from './constructs/schedules.ts';
 
 export interface GoodSwipeStackProps extends StackProps {
   readonly stage: string;
@@ -20,8 +24,14 @@ export class GoodSwipeStack extends Stack {
   readonly table: dynamodb.Table;
   readonly api: apigw.HttpApi;
   readonly userPool: cognito.UserPool;
-  /** Lambda functions by name: the route names of routes.ts and the fallback's. */
-  readonly functions: Readonly<Record<string, NodejsFunction>>;
+  readonly cache: LeaderboardCache;
+  readonly entrySaga: sfn.StateMachine;
+  readonly schedules: TournamentSchedules;
+  /**
+   * Every Lambda function of the project by name: the FunctionSpec names of routes.ts and
+   * workloads.ts (routes, saga steps, scheduled jobs) and the fallback's.
+   */
+  readonly functions: Readonly<Record<string, GoodSwipeFunction>>;
 
   constructor(scope: Construct, id: string, props: GoodSwipeStackProps) {
     super(scope, id, props);
@@ -30,22 +40,39 @@ export class GoodSwipeStack extends Stack {
 
     const removalPolicy = props.stage === PRODUCTION_STAGE ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    this.table = new GameTable(this, 'Data', { removalPolicy }).table;
+    const data = new GameTable(this, 'Data', { removalPolicy });
+    this.table = data.table;
     const identity = new PlayerIdentity(this, 'Identity', { removalPolicy });
     this.userPool = identity.userPool;
+    this.cache = new LeaderboardCache(this, 'Cache', { stage: props.stage, removalPolicy });
+
+    const wiring: WorkloadWiring = { stage: props.stage, removalPolicy, table: this.table, cache: this.cache };
+    const entrySaga = new EntrySaga(this, 'EntrySaga', { wiring });
+    this.entrySaga = entrySaga.stateMachine;
     const playerApi = new PlayerApi(this, 'Api', {
       stage: props.stage,
-      table: this.table,
+      wiring: { ...wiring, entrySaga: entrySaga.stateMachine },
       userPool: identity.userPool,
       userPoolClient: identity.userPoolClient,
       removalPolicy,
     });
     this.api = playerApi.httpApi;
-    this.functions = playerApi.functions;
+    this.schedules = new TournamentSchedules(this, 'Schedules', { wiring, runOnDeployAfter: [data] });
+
+    const functions: Record<string, GoodSwipeFunction> = {};
+    for (const group of [playerApi.functions, entrySaga.functions, this.schedules.functions]) {
+      for (const [name, fn] of Object.entries(group)) {
+        if (functions[name]) throw new Error(`two functions are named ${name}`);
+        functions[name] = fn;
+      }
+    }
+    this.functions = functions;
 
     new CfnOutput(this, 'ApiUrl', { value: playerApi.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EntrySagaArn', { value: this.entrySaga.stateMachineArn });
+    new CfnOutput(this, 'CacheEndpoint', { value: `${this.cache.endpointAddress}:${this.cache.endpointPort}` });
   }
 }

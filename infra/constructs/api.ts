@@ -4,15 +4,15 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fallbackRoute, httpRoutes, routeKeys } from '../routes.ts';
-import { GoodSwipeFunction } from './lambda.ts';
+import { GoodSwipeFunction, specFunction, type WorkloadWiring } from './lambda.ts';
 
 export interface PlayerApiProps {
   readonly stage: string;
-  readonly table: dynamodb.ITable;
+  /** The route functions are wired with these (table, cache, entry saga). */
+  readonly wiring: WorkloadWiring;
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
   /** Applied to the functions' and the access log's log groups. */
@@ -39,9 +39,13 @@ export class PlayerApi extends Construct {
 
     // Unmatched requests reach this function through `$default`, still behind the authorizer,
     // so a caller without a token gets 401 before learning which routes exist.
-    const fallback = this.addFunction(fallbackRoute.name, fallbackRoute.entry, props, {
-      KNOWN_ROUTES: JSON.stringify(routeKeys()),
+    const fallback = new GoodSwipeFunction(this, fallbackRoute.name, {
+      entry: fallbackRoute.entry,
+      stage: props.stage,
+      removalPolicy: props.removalPolicy,
+      environment: { KNOWN_ROUTES: JSON.stringify(routeKeys()) },
     });
+    this.functions[fallbackRoute.name] = fallback;
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       apiName: `good-swipe-${props.stage}`,
@@ -52,8 +56,8 @@ export class PlayerApi extends Construct {
     });
 
     for (const route of httpRoutes) {
-      const fn = this.addFunction(route.name, route.entry, props, { TABLE_NAME: props.table.tableName });
-      props.table.grant(fn, ...route.tableActions);
+      const fn = specFunction(this, route, props.wiring);
+      this.functions[route.name] = fn;
       this.httpApi.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
@@ -84,21 +88,5 @@ export class PlayerApi extends Construct {
         ),
       },
     });
-  }
-
-  private addFunction(
-    name: string,
-    entry: string,
-    props: PlayerApiProps,
-    environment: Record<string, string>,
-  ): GoodSwipeFunction {
-    const fn = new GoodSwipeFunction(this, name, {
-      entry,
-      stage: props.stage,
-      removalPolicy: props.removalPolicy,
-      environment,
-    });
-    this.functions[name] = fn;
-    return fn;
   }
 }

@@ -24,7 +24,10 @@ export function tournamentIdOn(at: Date): string {
 }
 
 export function isTournamentId(id: string): boolean {
-  return TOURNAMENT_ID.test(id) && tournamentIdOn(new Date(`${id}T00:00:00Z`)) === id;
+  if (!TOURNAMENT_ID.test(id)) return false;
+  const day = new Date(`${id}T00:00:00Z`);
+  // Rejects 2026-02-30 and the like, which Date would roll over into March.
+  return !Number.isNaN(day.getTime()) && tournamentIdOn(day) === id;
 }
 
 export function windowOf(tournamentId: string): TournamentWindow {

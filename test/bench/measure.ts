@@ -47,9 +47,15 @@ export interface RunResult {
   readonly errorsBy: Record<string, number>;
 }
 
+/** A side's figures for the comparison: the median of its measured runs, figure by figure. */
+export interface Figures {
+  readonly reqPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
 export interface SideResult {
-  /** The run kept for the comparison: the highest req/s of the measured runs. */
-  readonly best: RunResult;
+  readonly median: Figures;
   readonly runs: readonly RunResult[];
   /** Every failed request of this side, warm-ups included: none should fail anywhere. */
   readonly errors: number;
@@ -60,7 +66,7 @@ export interface Comparison {
   readonly scenario: string;
   readonly floor: SideResult;
   readonly stack: SideResult;
-  /** stack req/s ÷ floor req/s of the best runs: 1 would be no overhead at all. */
+  /** stack req/s ÷ floor req/s, medians: 1 would be no overhead at all. */
   readonly ratio: number;
 }
 
@@ -151,6 +157,13 @@ async function runLoad(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The middle value; with an even count, the mean of the two middle ones. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 function addErrors(into: Record<string, number>, from: Record<string, number>): void {
@@ -158,10 +171,12 @@ function addErrors(into: Record<string, number>, from: Record<string, number>): 
 }
 
 /**
- * Runs a scenario against both targets, taking turns (floor, stack, floor, stack...) so a noisy
- * moment of the machine hits both sides alike, and keeps each side's best measured run. Before
- * that each side is primed once, and each measured run follows its own warm-up; their figures
- * are dropped but their errors still count.
+ * Runs a scenario against both targets, taking turns so a noisy moment of the machine hits both
+ * sides alike, and keeps the median of each side's measured runs. The order swaps every round
+ * (floor, stack, stack, floor...): DynamoDB Local keeps getting faster for minutes as its JVM
+ * warms up, which would favour whichever side always went second; swapped turns and medians
+ * cancel such a steady drift. Before that each side is primed once, and each measured run
+ * follows its own warm-up; their figures are dropped but their errors still count.
  */
 export async function compare(
   scenario: Scenario,
@@ -170,7 +185,6 @@ export async function compare(
   settings: LoadSettings,
   progress: (line: string) => void,
 ): Promise<Comparison> {
-  const sides = [targets.floor, targets.stack];
   const measured: Record<Side, RunResult[]> = { floor: [], stack: [] };
   const errorsBy: Record<Side, Record<string, number>> = { floor: {}, stack: {} };
   const unmeasured = async (target: Target, seconds: number) => {
@@ -178,9 +192,10 @@ export async function compare(
     addErrors(errorsBy[target.side], run.errorsBy);
   };
 
-  for (const target of sides) await unmeasured(target, settings.primeSeconds);
+  for (const target of [targets.floor, targets.stack]) await unmeasured(target, settings.primeSeconds);
   for (let round = 1; round <= settings.rounds; round++) {
-    for (const target of sides) {
+    const turns = round % 2 === 1 ? [targets.floor, targets.stack] : [targets.stack, targets.floor];
+    for (const target of turns) {
       await unmeasured(target, settings.warmupSeconds);
       const run = await runLoad(scenario, target, players, settings.connections, settings.seconds);
       addErrors(errorsBy[target.side], run.errorsBy);
@@ -192,12 +207,16 @@ export async function compare(
     }
   }
   const sideResult = (side: Side): SideResult => ({
-    best: measured[side].reduce((a, b) => (b.reqPerSec > a.reqPerSec ? b : a)),
+    median: {
+      reqPerSec: median(measured[side].map((run) => run.reqPerSec)),
+      p50Ms: median(measured[side].map((run) => run.p50Ms)),
+      p99Ms: median(measured[side].map((run) => run.p99Ms)),
+    },
     runs: measured[side],
     errors: sum(Object.values(errorsBy[side])),
     errorsBy: errorsBy[side],
   });
   const floor = sideResult('floor');
   const stack = sideResult('stack');
-  return { scenario: scenario.name, floor, stack, ratio: stack.best.reqPerSec / floor.best.reqPerSec };
+  return { scenario: scenario.name, floor, stack, ratio: stack.median.reqPerSec / floor.median.reqPerSec };
 }

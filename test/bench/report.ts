@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Comparison, LoadSettings, RunResult, SideResult } from './measure.ts';
+import type { Comparison, Figures, LoadSettings, SideResult } from './measure.ts';
 
 export interface BenchReport {
   readonly finishedAt: string;
@@ -11,8 +11,8 @@ export interface BenchReport {
   readonly comparisons: readonly Comparison[];
 }
 
-const reqPerSec = (run: RunResult) => run.reqPerSec.toFixed(0);
-const latencies = (run: RunResult) => `${run.p50Ms} / ${run.p99Ms}`;
+const reqPerSec = (figures: Figures) => figures.reqPerSec.toFixed(0);
+const latencies = (figures: Figures) => `${figures.p50Ms.toFixed(1)} / ${figures.p99Ms.toFixed(1)}`;
 
 /** "0", or each side's failures by status (`socket` = connection errors and timeouts). */
 function errorsCell({ floor, stack }: Comparison): string {
@@ -28,11 +28,11 @@ export function markdownTable(report: BenchReport): string {
   const rows = report.comparisons.map((c) =>
     [
       c.scenario,
-      reqPerSec(c.floor.best),
-      reqPerSec(c.stack.best),
+      reqPerSec(c.floor.median),
+      reqPerSec(c.stack.median),
       c.ratio.toFixed(2),
-      latencies(c.floor.best),
-      latencies(c.stack.best),
+      latencies(c.floor.median),
+      latencies(c.stack.median),
       errorsCell(c),
     ].join(' | '),
   );
@@ -42,7 +42,7 @@ export function markdownTable(report: BenchReport): string {
     ...rows.map((row) => `| ${row} |`),
     '',
     `node ${report.node}, ${report.cpus} CPUs; ${settings.connections} connections; ` +
-      `best of ${settings.rounds} alternating ${settings.seconds} s runs per side, each after a ${settings.warmupSeconds} s warm-up ` +
+      `median of ${settings.rounds} ${settings.seconds} s runs per side in turns (floor first, then stack first...), each after a ${settings.warmupSeconds} s warm-up ` +
       `(and a ${settings.primeSeconds} s priming run per side and scenario); ${report.players} players; ` +
       `errors count every request sent, warm-ups included`,
   ].join('\n');

@@ -12,6 +12,10 @@ import { buildApp } from '../../infra/build-app.ts';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import { fallbackRoute, httpRoutes, routeKeys } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
+import { entrySagaSteps, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
+
+/** Every FunctionSpec the stack builds a function from: routes, saga steps, scheduled jobs. */
+const functionSpecs: readonly FunctionSpec[] = [...httpRoutes, ...Object.values(entrySagaSteps), ...scheduledJobs];
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */
@@ -25,6 +29,7 @@ interface TemplateResource {
 }
 interface PolicyStatement {
   readonly Action: string | string[];
+  readonly Resource: unknown;
 }
 
 let app: App;
@@ -53,6 +58,11 @@ function functionLogicalId(name: string): string {
 
 /** Every action the inline IAM policies of a function's execution role allow. */
 function roleActions(functionId: string): string[] {
+  return roleStatements(functionId).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+/** The statements of the inline IAM policies of a function's execution role. */
+function roleStatements(functionId: string): PolicyStatement[] {
   const role = resources[functionId]?.Properties.Role as { 'Fn::GetAtt': [string, string] };
   const roleId = role['Fn::GetAtt'][0];
   const attached = resourcesOfType('AWS::IAM::Policy').filter(([, policy]) =>
@@ -65,7 +75,7 @@ function roleActions(functionId: string): string[] {
     PolicyDocument: { Statement: PolicyStatement[] };
   }[];
   statements.push(...inline.flatMap((p) => p.PolicyDocument.Statement));
-  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  return statements;
 }
 
 describe('data', () => {
@@ -197,19 +207,32 @@ describe('HTTP API', () => {
     });
   });
 
-  it('outputs the API URL, user pool, client and table name', () => {
-    for (const output of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName']) {
+  it('outputs the API URL, user pool, client, table name, entry saga ARN and cache endpoint', () => {
+    for (const output of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'EntrySagaArn', 'CacheEndpoint']) {
       template.hasOutput(output, {});
     }
   });
 });
 
 describe('functions', () => {
-  const names = [...httpRoutes.map((r) => r.name), fallbackRoute.name];
+  const names = [...functionSpecs.map((f) => f.name), fallbackRoute.name];
 
-  it('has one function per route plus the fallback', () => {
-    template.resourceCountIs('AWS::Lambda::Function', names.length);
+  /** The project's functions: those the local stack finds by their handler-entry metadata. */
+  const projectFunctions = () => resourcesOfType('AWS::Lambda::Function').filter(([, r]) => r.Metadata?.[ENTRY_METADATA_KEY]);
+
+  it('has one function per FunctionSpec (routes, saga steps, jobs) plus the fallback, each its own entry', () => {
+    expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(stack.functions).sort()).toEqual([...names].sort());
+    const entries = projectFunctions().map(([, r]) => r.Metadata?.[ENTRY_METADATA_KEY]);
+    expect(entries.sort()).toEqual([...functionSpecs.map((f) => f.entry), fallbackRoute.entry].sort());
+  });
+
+  it("has no other function than CDK's own Trigger provider", () => {
+    const others = resourcesOfType('AWS::Lambda::Function')
+      .filter(([, r]) => !r.Metadata?.[ENTRY_METADATA_KEY])
+      .map(([id]) => id);
+    expect(others).toHaveLength(1);
+    expect(others[0]).toMatch(/^AWSCDKTriggerCustomResourceProvider/);
   });
 
   it.each(names)('%s runs on nodejs22.x arm64 with an existing handler module', (name) => {
@@ -220,7 +243,11 @@ describe('functions', () => {
     expect(fs.existsSync(path.join(repoRoot, entry as string)), `${String(entry)} exists`).toBe(true);
   });
 
-  it.each(httpRoutes.map((r) => r.name))('%s gets the table name', (name) => {
+  it.each(functionSpecs.map((f) => [f.name, f] as const))('%s has the handler entry of its spec', (name, spec) => {
+    expect(resources[functionLogicalId(name)]?.Metadata?.[ENTRY_METADATA_KEY]).toBe(spec.entry);
+  });
+
+  it.each(functionSpecs.map((f) => f.name))('%s gets the table name', (name) => {
     expect(resources[functionLogicalId(name)]?.Properties).toMatchObject({
       Environment: { Variables: { TABLE_NAME: { Ref: logicalIdOf(stack.table) } } },
     });
@@ -231,6 +258,7 @@ describe('functions', () => {
     const env = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(JSON.parse(String(env.KNOWN_ROUTES))).toEqual(routeKeys());
     expect(env.TABLE_NAME).toBeUndefined();
+    expect(roleActions(functionLogicalId(fallbackRoute.name)).filter((a) => !a.startsWith('xray:'))).toEqual([]);
   });
 
   it('lets GetMe only read items (least privilege)', () => {
@@ -238,10 +266,36 @@ describe('functions', () => {
     expect(actions.filter((a) => a.startsWith('dynamodb:') || a.includes('*'))).toEqual(['dynamodb:GetItem']);
   });
 
-  it.each(httpRoutes.map((r) => [r.name, r] as const))('grants %s exactly its tableActions', (name, route) => {
+  it.each(functionSpecs.map((f) => [f.name, f] as const))('grants %s exactly its tableActions', (name, spec) => {
     const actions = roleActions(functionLogicalId(name));
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(route.tableActions));
+    expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(spec.tableActions));
+    // Nothing beyond the table, the entry saga (startsEntrySaga) and X-Ray.
+    const allowed = (a: string) => a.startsWith('dynamodb:') || a.startsWith('xray:') || a === 'states:StartSyncExecution';
+    expect(actions.filter((a) => !allowed(a))).toEqual([]);
+    expect(actions.includes('states:StartSyncExecution')).toBe(spec.startsEntrySaga === true);
+  });
+
+  it.each(functionSpecs.filter((f) => f.tableActions.length > 0).map((f) => [f.name] as const))(
+    "scopes %s's table grant to the game table and its indexes",
+    (name) => {
+      const tableId = logicalIdOf(stack.table);
+      const resourcesOfStatements = roleStatements(functionLogicalId(name))
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))
+        .flatMap((s) => [s.Resource].flat());
+      expect(resourcesOfStatements).toEqual([
+        { 'Fn::GetAtt': [tableId, 'Arn'] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/*']] },
+      ]);
+    },
+  );
+
+  it('gives the saga steps 5 s, the saga starter 29 s (it waits for the saga) and every other function 10 s', () => {
+    const steps = new Set<string>(Object.values(entrySagaSteps).map((s) => s.name));
+    const timeoutOf = (name: string) => (steps.has(name) ? 5 : name === 'EnterTournament' ? 29 : 10);
+    for (const name of names) {
+      expect(resources[functionLogicalId(name)]?.Properties.Timeout, name).toBe(timeoutOf(name));
+    }
   });
 
   it('gives every log group a retention, and every function its own log group', () => {
@@ -250,9 +304,13 @@ describe('functions', () => {
       expect(group.Properties.RetentionInDays, id).toBeTypeOf('number');
     }
     const logGroupIds = new Set(logGroups.map(([id]) => id));
-    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+    const owners = new Map<string, string>();
+    for (const [id, fn] of projectFunctions()) {
       const config = fn.Properties.LoggingConfig as { LogGroup: { Ref: string } } | undefined;
-      expect(logGroupIds.has(config?.LogGroup.Ref ?? ''), id).toBe(true);
+      const groupId = config?.LogGroup.Ref ?? '';
+      expect(logGroupIds.has(groupId), id).toBe(true);
+      expect(owners.get(groupId), `${groupId} is shared`).toBeUndefined();
+      owners.set(groupId, id);
     }
   });
 });

@@ -131,11 +131,16 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
   });
 
   it('after a lost Redis counter, skips full groups instead of overfilling them', async () => {
-    await redis.del(`seats:${TOURNAMENT}`);
+    const nextDay = '2026-11-25';
+    await deps.tournaments.createIfAbsent(newTournament(nextDay, new Date(`${nextDay}T00:00:00Z`)));
+    const enter = (userId: string) => runAll({ userId, tournamentId: nextDay, requestedAt: `${nextDay}T08:00:00.000Z` });
+    const first = Array.from({ length: 35 }, (_, i) => `full-${i}`);
+    await Promise.all(first.map((id) => player(id)));
+    for (const id of first) expect((await enter(id)).groupId).toBe('G000001');
+    await redis.del(`seats:${nextDay}`); // Redis restarted: the counter is gone
     await player('after-reset');
-    const done = await runAll(start('after-reset'));
-    expect((await membersOf(done.groupId!)).length).toBeLessThanOrEqual(35);
-    expect(done.groupId).not.toBe('G000001');
+    expect((await enter('after-reset')).groupId).toBe('G000002');
+    await redis.del(`seats:${nextDay}`);
   });
 
   it('sweeps abandoned reservations: refund if in no group, confirm if in one', async () => {

@@ -1,0 +1,117 @@
+import { Duration } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { entrySagaSteps, type FunctionSpec } from '../workloads.ts';
+import { specFunction, type GoodSwipeFunction, type WorkloadWiring } from './lambda.ts';
+
+export interface EntrySagaProps {
+  /** The saga's step functions are wired with these (table, cache, stage). */
+  readonly wiring: WorkloadWiring;
+}
+
+/** A step Lambda runs one DynamoDB transaction (and, for JoinGroup, a few Redis calls). */
+const STEP_FUNCTION_TIMEOUT = Duration.seconds(5);
+/** Above the step function's own timeout, so a Lambda timeout surfaces as its error, not States.Timeout. */
+const TASK_TIMEOUT = Duration.seconds(8);
+/** StartSyncExecution waits for the whole saga: it must end before the 29 s starter does; an entry
+ * that takes longer is settled by the sweeper. */
+const EXECUTION_TIMEOUT = Duration.seconds(25);
+
+/**
+ * Errors worth another try: Lambda's own service failures and throttling, a step's
+ * TransientError (a dependency was down or a transaction collided), a task timeout. Every step is
+ * idempotent (the reservation id derives from userId + tournamentId), so a retry never charges twice.
+ */
+export const RETRYABLE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'TransientError',
+  'States.Timeout',
+] as const;
+
+/**
+ * The entry saga: a Step Functions EXPRESS state machine started synchronously by the
+ * EnterTournament function.
+ *
+ *   ValidateEntry -> ReserveCoins -> JoinGroup -> ConfirmReservation -> EntrySucceeded
+ *
+ * A failure of ValidateEntry or ReserveCoins fails the execution as it is (nothing was charged:
+ * ReserveCoins charges in its one transaction or not at all). A failure of JoinGroup or
+ * ConfirmReservation is caught into `$.failure` and compensated by RefundReservation, then the
+ * execution fails as EntryFailed with the original error and cause.
+ */
+export class EntrySaga extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  /** Step functions by step name (ValidateEntry, ..., RefundReservation). */
+  readonly functions: Record<string, GoodSwipeFunction> = {};
+
+  constructor(scope: Construct, id: string, props: EntrySagaProps) {
+    super(scope, id);
+    const { stage, removalPolicy } = props.wiring;
+
+    const step = (spec: FunctionSpec): tasks.LambdaInvoke => {
+      const fn = specFunction(this, spec, props.wiring, { timeout: STEP_FUNCTION_TIMEOUT });
+      this.functions[spec.name] = fn;
+      const task = new tasks.LambdaInvoke(this, `${spec.name}Task`, {
+        stateName: spec.name,
+        lambdaFunction: fn,
+        // Resource = the function's ARN; the state's output is the step's return value (the saga state).
+        payloadResponseOnly: true,
+        // The one explicit Retry below replaces CDK's default Lambda retry.
+        retryOnServiceExceptions: false,
+        taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+      });
+      task.addRetry({
+        errors: [...RETRYABLE_ERRORS],
+        // Step Functions retry intervals are whole seconds (IntervalSeconds >= 1).
+        interval: Duration.seconds(1),
+        maxAttempts: 3,
+        backoffRate: 2,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      return task;
+    };
+
+    const validate = step(entrySagaSteps.validate);
+    const reserve = step(entrySagaSteps.reserve);
+    const join = step(entrySagaSteps.join);
+    const confirm = step(entrySagaSteps.confirm);
+    const refund = step(entrySagaSteps.refund);
+
+    const failed = new sfn.Fail(this, 'EntryFailed', {
+      stateName: 'EntryFailed',
+      errorPath: sfn.JsonPath.stringAt('$.failure.Error'),
+      causePath: sfn.JsonPath.stringAt('$.failure.Cause'),
+    });
+    const compensate = refund.next(failed);
+    const caught = { errors: [sfn.Errors.ALL], resultPath: '$.failure' };
+    join.addCatch(compensate, caught);
+    confirm.addCatch(compensate, caught);
+
+    const definition = validate
+      .next(reserve)
+      .next(join)
+      .next(confirm)
+      .next(new sfn.Succeed(this, 'EntrySucceeded', { stateName: 'EntrySucceeded' }));
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: `good-swipe-${stage}-entry`,
+      stateMachineType: sfn.StateMachineType.EXPRESS,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: EXECUTION_TIMEOUT,
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'Logs', {
+          retention: logs.RetentionDays.ONE_MONTH,
+          removalPolicy,
+        }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as triggers from 'aws-cdk-lib/triggers';
+import { Construct } from 'constructs';
+import { scheduledJobs, type ScheduledJobSpec } from '../workloads.ts';
+import { specFunction, type GoodSwipeFunction, type WorkloadWiring } from './lambda.ts';
+
+export interface TournamentSchedulesProps {
+  /** The jobs' functions are wired with these (table, stage). */
+  readonly wiring: WorkloadWiring;
+  /** Deploy-time runs wait for these (the table) to exist. */
+  readonly runOnDeployAfter: readonly Construct[];
+  /** Defaults to workloads.ts `scheduledJobs`. */
+  readonly jobs?: readonly ScheduledJobSpec[];
+}
+
+/**
+ * The scheduled jobs: one EventBridge Scheduler schedule each (in UTC, exactly on time), whose
+ * failed invocations land in a dead-letter queue after retries, and for jobs marked
+ * `runOnDeploy` a CDK Trigger that runs the job when the stack is deployed, so a stack deployed
+ * mid-day creates today's tournament at once. The jobs are idempotent, so a run that repeats
+ * the schedule's (or a replayed one) changes nothing.
+ */
+export class TournamentSchedules extends Construct {
+  /** Job functions by job name. */
+  readonly functions: Record<string, GoodSwipeFunction> = {};
+  readonly schedules: Record<string, scheduler.Schedule> = {};
+  readonly triggers: Record<string, triggers.Trigger> = {};
+  /** The role each job's schedule invokes its function with. */
+  readonly schedulerRoles: Record<string, iam.Role> = {};
+  /** Invocations the scheduler gave up on, kept 14 days for inspection and redrive. */
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: TournamentSchedulesProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    for (const job of props.jobs ?? scheduledJobs) {
+      const fn = specFunction(this, job, props.wiring);
+      this.functions[job.name] = fn;
+
+      // The role only this job's schedule may use (confused-deputy guard: this account's default group).
+      const role = new iam.Role(this, `${job.name}SchedulerRole`, {
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: {
+            StringEquals: {
+              'aws:SourceAccount': stack.account,
+              'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+            },
+          },
+        }),
+      });
+      this.schedulerRoles[job.name] = role;
+
+      this.schedules[job.name] = new scheduler.Schedule(this, `${job.name}Schedule`, {
+        scheduleName: `good-swipe-${props.wiring.stage}-${job.name}`,
+        description: `${job.name} (${job.schedule} UTC)`,
+        schedule: scheduler.ScheduleExpression.expression(job.schedule, TimeZone.ETC_UTC),
+        timeWindow: scheduler.TimeWindow.off(),
+        target: new targets.LambdaInvoke(fn, {
+          role,
+          // The job acts for the time it was scheduled for, even when it runs late or is replayed.
+          input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+          maxEventAge: Duration.hours(1),
+          retryAttempts: 3,
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      });
+
+      if (job.runOnDeploy) {
+        this.triggers[job.name] = new triggers.Trigger(this, `${job.name}OnDeploy`, {
+          handler: fn,
+          // The trigger points at a new function version whenever the function changes; that is
+          // when the deploy runs the job again (first deploy included).
+          executeOnHandlerChange: true,
+          executeAfter: [...props.runOnDeployAfter],
+        });
+      }
+    }
+  }
+}
