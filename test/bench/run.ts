@@ -128,6 +128,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
+  // Other work on the machine skews both sides; the load average tells a reader whether it did.
+  const loadBefore = os.loadavg()[0]!;
   let comparisons: Comparison[];
   try {
     comparisons = await bench(processes);
@@ -139,6 +141,7 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     node: process.version,
     cpus: os.availableParallelism(),
+    loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
     players: PLAYERS,
     settings,
     comparisons,

@@ -102,7 +102,7 @@ describe('tournaments and entries over HTTP', () => {
     expect(latest).toMatchObject({ status: 'SUCCEEDED', executionId: expect.any(String), startedAt: expect.any(String) });
     const execution = await local.get(`/_local/executions/${latest.executionId}`);
     const exited = execution.body.events.filter((e: any) => e.type === 'StateExited').map((e: any) => e.state);
-    expect(exited).toEqual(['ValidateEntry', 'ReserveCoins', 'JoinGroup', 'ConfirmReservation']);
+    expect(exited).toEqual(['ValidateEntry', 'ReserveCoins', 'JoinGroup', 'ConfirmReservation', 'EntrySucceeded']);
     expect((await local.get('/_local/executions/nope')).status).toBe(404);
   });
 
