@@ -3,9 +3,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModel, synthesizeTemplate, type LocalModel } from '../../infra/local/template.ts';
 import { routeKeys } from '../../infra/routes.ts';
+import { scheduledJobs } from '../../infra/workloads.ts';
 import { REPO_ROOT } from '../../infra/local/stack.ts';
 
-/** The local stack serves what the template deploys: every route, each with its handler module. */
+/** The local stack serves what the template deploys: every route, state machine, schedule and trigger. */
 describe('local stack model read from the synthesized template', () => {
   let model: LocalModel;
   beforeAll(() => {
@@ -24,6 +25,25 @@ describe('local stack model read from the synthesized template', () => {
       expect(fs.existsSync(file), file).toBe(true);
       expect(fn.exportName).toBe('handler');
     }
+  });
+
+  it('runs every state machine of the template, each Task bound to a project function', () => {
+    expect(model.stateMachines).toHaveLength(1);
+    const [saga] = model.stateMachines;
+    expect([...saga!.taskFunctions.keys()].sort()).toEqual(
+      ['ConfirmReservation', 'JoinGroup', 'RefundReservation', 'ReserveCoins', 'ValidateEntry'].sort(),
+    );
+    for (const fn of saga!.taskFunctions.values()) expect(model.functions.has(fn)).toBe(true);
+    expect(JSON.stringify(saga!.definition)).not.toMatch(/Fn::|"Ref"/);
+  });
+
+  it('runs every schedule of the template on the local clock, and the deploy trigger at start', () => {
+    const entries = (id: string) => model.functions.get(id)!.entry;
+    expect(model.schedules.map((s) => [s.expression, entries(s.functionLogicalId)]).sort()).toEqual(
+      scheduledJobs.map((job) => [job.schedule, job.entry]).sort(),
+    );
+    for (const schedule of model.schedules) expect(schedule.input).toContain('<aws.scheduler.scheduled-time>');
+    expect(model.triggers.map(entries)).toEqual(scheduledJobs.filter((j) => j.runOnDeploy).map((j) => j.entry));
   });
 
   it('creates the table from the template definition (keys, GSI1, stream, TTL)', () => {
