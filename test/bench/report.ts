@@ -6,8 +6,8 @@ export interface BenchReport {
   readonly finishedAt: string;
   readonly node: string;
   readonly cpus: number;
-  /** The machine's 1-minute load average when the bench started and ended. */
-  readonly loadAverage: { readonly before: number; readonly after: number };
+  /** The machine's 1-minute load average when the bench started. */
+  readonly loadAverage: number;
   readonly players: number;
   readonly settings: LoadSettings;
   readonly comparisons: readonly Comparison[];
@@ -43,8 +43,8 @@ export function markdownTable(report: BenchReport): string {
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows.map((row) => `| ${row} |`),
     '',
-    `node ${report.node}, ${report.cpus} CPUs, load average ${report.loadAverage.before.toFixed(1)} before, ` +
-      `${report.loadAverage.after.toFixed(1)} after; ${settings.connections} connections; ` +
+    `node ${report.node}, ${report.cpus} CPUs, load average ${report.loadAverage.toFixed(1)} at the start; ` +
+      `${settings.connections} connections; ` +
       `median of ${settings.rounds} ${settings.seconds} s runs per side in turns (floor first, then stack first...), each after a ${settings.warmupSeconds} s warm-up ` +
       `(and a ${settings.primeSeconds} s priming run per side and scenario); ${report.players} players; ` +
       `errors count every request sent, warm-ups included`,

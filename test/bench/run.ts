@@ -128,8 +128,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
-  // Other work on the machine skews both sides; the load average tells a reader whether it did.
-  const loadBefore = os.loadavg()[0]!;
+  // Other work on the machine skews both sides; the load average tells a reader whether some
+  // was running. Only before the start: once running, the bench's own processes dominate it.
+  const loadAverage = os.loadavg()[0]!;
   let comparisons: Comparison[];
   try {
     comparisons = await bench(processes);
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     node: process.version,
     cpus: os.availableParallelism(),
-    loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
+    loadAverage,
     players: PLAYERS,
     settings,
     comparisons,

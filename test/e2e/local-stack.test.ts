@@ -44,7 +44,16 @@ describe('the local stack (npm start)', () => {
     expect(body.now.startsWith('2026-03-01T09:0')).toBe(true);
     const moved = await local.post('/_local/clock', { now: '2026-03-02T00:00:00Z' });
     expect(moved.status).toBe(200);
-    expect(moved.body).toEqual({ now: expect.stringMatching(/^2026-03-02T00:00:0/), fired: [] });
+    expect(moved.body.now).toMatch(/^2026-03-02T00:00:0/);
+    // Every schedule passed ran, in time order: the sweeps of the day, then midnight's jobs.
+    const atMidnight = moved.body.fired.filter((f: { at: string }) => f.at === '2026-03-02T00:00:00.000Z');
+    expect(atMidnight.map((f: { schedule: string }) => f.schedule)).toEqual([
+      'good-swipe-local-CreateTournament',
+      'good-swipe-local-CloseTournament',
+      'good-swipe-local-SweepReservations',
+    ]);
+    const times = moved.body.fired.map((f: { at: string }) => f.at);
+    expect(times).toEqual([...times].sort());
     const advanced = await local.post('/_local/clock', { advanceSeconds: 3600 });
     expect(advanced.body.now.startsWith('2026-03-02T01:00:0')).toBe(true);
     const back = await local.post('/_local/clock', { now: '2026-03-01T00:00:00Z' });
