@@ -1,0 +1,235 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { gameRules } from '../../shared/domain/game-rules.ts';
+import {
+  BOARD_EPOCH_MS,
+  BOARD_PRIMARY_LIMIT,
+  BOARD_TIME_END_MS,
+  BOARD_TIME_SPAN_SECONDS,
+  compareLevelStandings,
+  compareStandings,
+  decodeBoardScore,
+  encodeBoardScore,
+  rankGroup,
+  type Standing,
+} from '../../shared/domain/ranking.ts';
+import { rewardForRank, rewardsForGroup } from '../../shared/domain/rewards.ts';
+import { pointsForLevels } from '../../shared/domain/scoring.ts';
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function naivePoints(from: number, to: number): number {
+  let total = 0;
+  for (let level = from + 1; level <= to; level++) total += gameRules.tournament.pointsPerLevel * level;
+  return total;
+}
+
+const level = fc.integer({ min: 0, max: 5000 });
+
+// Few distinct scores, instants and ids so that ties on every key actually occur.
+const standing: fc.Arbitrary<Standing> = fc.record({
+  userId: fc.constantFrom('a', 'b', 'c', 'd', 'B', 'user-10', 'user-9'),
+  score: fc.integer({ min: 0, max: 4 }).map((n) => n * 150),
+  scoreReachedAt: fc.integer({ min: 0, max: 3 }).map((s) => iso(Date.UTC(2026, 10, 24, 10, 0, s))),
+});
+/** Distinct userIds, as in a real group. */
+const group = (maxLength: number) =>
+  fc.uniqueArray(standing, { selector: (s) => s.userId, minLength: 0, maxLength });
+
+describe('scoring', () => {
+  it('scores 10 x each level reached after entry', () => {
+    expect(pointsForLevels(14, 16)).toBe(310);
+    expect(pointsForLevels(14, 15)).toBe(150); // the seed's newLevel * 10
+    expect(pointsForLevels(16, 16)).toBe(0);
+    expect(pointsForLevels(16, 14)).toBe(0);
+  });
+
+  it('rejects non-integer and negative levels', () => {
+    for (const [a, b] of [[-1, 5], [5, -1], [1.5, 3], [1, Number.NaN], [1, Infinity]] as const) {
+      expect(() => pointsForLevels(a, b)).toThrow(RangeError);
+    }
+  });
+
+  it('equals the naive per-level sum', () => {
+    fc.assert(fc.property(level, level, (a, b) => pointsForLevels(a, b) === naivePoints(a, b)));
+  });
+
+  it('is additive: a->b plus b->c is a->c', () => {
+    fc.assert(
+      fc.property(level, level, level, (x, y, z) => {
+        const [a, b, c] = [x, y, z].sort((p, q) => p - q) as [number, number, number];
+        return pointsForLevels(a, b) + pointsForLevels(b, c) === pointsForLevels(a, c);
+      }),
+    );
+  });
+
+  it('is monotone in the highest level reached', () => {
+    fc.assert(fc.property(level, level, level, (entry, x, y) => {
+      const [lo, hi] = x <= y ? [x, y] : [y, x];
+      return pointsForLevels(entry, lo) <= pointsForLevels(entry, hi);
+    }));
+  });
+
+  it('depends only on the highest level seen: duplicated or reordered level-ups score the same', () => {
+    fc.assert(
+      fc.property(level, fc.array(level, { minLength: 1 }), (entry, events) => {
+        const inOrder = pointsForLevels(entry, Math.max(...events));
+        const shuffled = [...events, ...events].reverse();
+        return pointsForLevels(entry, Math.max(...shuffled)) === inOrder;
+      }),
+    );
+  });
+});
+
+describe('group ranking', () => {
+  const at = (s: number) => iso(Date.UTC(2026, 10, 24, 10, 0, s));
+
+  it('ranks higher score first, then who reached it first, then userId', () => {
+    const ranked = rankGroup([
+      { userId: 'c', score: 300, scoreReachedAt: at(5) },
+      { userId: 'b', score: 300, scoreReachedAt: at(1) },
+      { userId: 'a', score: 300, scoreReachedAt: at(5) },
+      { userId: 'z', score: 310, scoreReachedAt: at(9) },
+      { userId: 'y', score: 0, scoreReachedAt: at(0) },
+    ]);
+    expect(ranked.map((m) => [m.userId, m.rank])).toEqual([['z', 1], ['b', 2], ['a', 3], ['c', 4], ['y', 5]]);
+  });
+
+  it('compares instants, not strings, and userIds by code unit', () => {
+    const a = { userId: 'B', score: 1, scoreReachedAt: '2026-11-24T10:00:00Z' };
+    const b = { userId: 'a', score: 1, scoreReachedAt: '2026-11-24T10:00:00.000Z' };
+    expect(compareStandings(a, b)).toBeLessThan(0); // 'B' < 'a' in code units
+    expect(() => compareStandings(a, { ...b, scoreReachedAt: 'yesterday' })).toThrow(RangeError);
+  });
+
+  it('orders the global board by level, then who reached it first, then userId', () => {
+    const board = [
+      { userId: 'b', level: 12, levelReachedAt: at(3) },
+      { userId: 'a', level: 12, levelReachedAt: at(3) },
+      { userId: 'c', level: 12, levelReachedAt: at(1) },
+      { userId: 'd', level: 40, levelReachedAt: at(9) },
+    ].sort(compareLevelStandings);
+    expect(board.map((p) => p.userId)).toEqual(['d', 'c', 'a', 'b']);
+  });
+
+  it('compareStandings is antisymmetric and transitive', () => {
+    fc.assert(
+      fc.property(standing, standing, standing, (a, b, c) => {
+        expect(Math.sign(compareStandings(a, b))).toBe(-Math.sign(compareStandings(b, a)));
+        if (compareStandings(a, b) <= 0 && compareStandings(b, c) <= 0) expect(compareStandings(a, c)).toBeLessThanOrEqual(0);
+        if (compareStandings(a, b) === 0) expect(a).toEqual(b);
+      }),
+    );
+  });
+
+  it('rankGroup is a permutation ranked 1..n, in compareStandings order, whatever the input order', () => {
+    fc.assert(
+      fc.property(
+        group(35).chain((members) => fc.tuple(fc.constant(members), fc.shuffledSubarray(members, { minLength: members.length }))),
+        ([members, shuffled]) => {
+          const ranked = rankGroup(members);
+          expect(ranked.map((m) => m.rank)).toEqual(members.map((_, i) => i + 1));
+          expect(ranked.map(({ rank: _rank, ...m }) => m).sort(compareStandings)).toEqual([...members].sort(compareStandings));
+          expect(new Set(ranked.map((m) => m.userId))).toEqual(new Set(members.map((m) => m.userId)));
+          for (let i = 1; i < ranked.length; i++) expect(compareStandings(ranked[i - 1]!, ranked[i]!)).toBeLessThan(0);
+          expect(rankGroup(shuffled)).toEqual(ranked);
+        },
+      ),
+    );
+  });
+});
+
+describe('rewards', () => {
+  it('pays 5000 / 3000 / 2000 / 1000 x 7, and nothing from 11th', () => {
+    expect([1, 2, 3, 4, 10, 11, 35].map((rank) => rewardForRank(rank))).toEqual([5000, 3000, 2000, 1000, 1000, 0, 0]);
+    expect(sum(rewardsForGroup(35))).toBe(17000);
+    expect(rewardsForGroup(3)).toEqual([5000, 3000, 2000]);
+    expect(rewardsForGroup(0)).toEqual([]);
+  });
+
+  it('accepts another table', () => {
+    expect(rewardForRank(2, [{ fromRank: 1, toRank: 2, coins: 7 }])).toBe(7);
+  });
+
+  it('rejects impossible ranks and group sizes', () => {
+    for (const rank of [0, -1, 1.5, Number.NaN]) expect(() => rewardForRank(rank)).toThrow(RangeError);
+    for (const size of [-1, 2.5, 36]) expect(() => rewardsForGroup(size)).toThrow(RangeError);
+  });
+
+  it('a group of n pays exactly the first min(n, 10) ranks of the table', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: gameRules.tournament.groupSize }), (n) => {
+        const expected = sum(
+          gameRules.tournament.rewards.map((t) => t.coins * Math.max(0, Math.min(t.toRank, n) - t.fromRank + 1)),
+        );
+        expect(rewardsForGroup(n)).toHaveLength(n);
+        expect(sum(rewardsForGroup(n))).toBe(expected);
+        if (n >= 10) expect(expected).toBe(17000);
+      }),
+    );
+  });
+});
+
+describe('board score encoding', () => {
+  const primary = fc.integer({ min: 0, max: BOARD_PRIMARY_LIMIT - 1 });
+  const second = fc.integer({ min: 0, max: BOARD_TIME_SPAN_SECONDS - 1 });
+  const instant = fc.tuple(second, fc.integer({ min: 0, max: 999 })).map(([s, ms]) => BOARD_EPOCH_MS + s * 1000 + ms);
+
+  it('holds scores below 2^23 and instants from 2025-01-01 for 2^30 seconds', () => {
+    expect(BOARD_PRIMARY_LIMIT).toBe(8_388_608);
+    expect(iso(BOARD_TIME_END_MS)).toBe('2059-01-10T13:37:04.000Z');
+    expect(encodeBoardScore(BOARD_PRIMARY_LIMIT - 1, iso(BOARD_TIME_END_MS - 1))).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+    expect(pointsForLevels(10, 1000)).toBeLessThan(BOARD_PRIMARY_LIMIT);
+    for (const [p, at] of [
+      [-1, iso(BOARD_EPOCH_MS)],
+      [1.5, iso(BOARD_EPOCH_MS)],
+      [BOARD_PRIMARY_LIMIT, iso(BOARD_EPOCH_MS)],
+      [0, iso(BOARD_EPOCH_MS - 1)],
+      [0, iso(BOARD_TIME_END_MS)],
+      [0, 'not a date'],
+    ] as const) {
+      expect(() => encodeBoardScore(p, at)).toThrow(RangeError);
+    }
+    expect(() => decodeBoardScore(0.5)).toThrow(RangeError);
+  });
+
+  it('ranks the earlier of equal primaries higher', () => {
+    expect(encodeBoardScore(310, '2026-11-24T10:00:00Z')).toBeGreaterThan(encodeBoardScore(310, '2026-11-24T10:00:01Z'));
+    expect(encodeBoardScore(311, '2058-01-01T00:00:00Z')).toBeGreaterThan(encodeBoardScore(310, '2025-01-01T00:00:00Z'));
+  });
+
+  it('descending encoded order is the rules order (higher primary, then earlier second)', () => {
+    fc.assert(
+      fc.property(primary, instant, primary, instant, (p1, t1, p2, t2) => {
+        const s1 = Math.floor((t1 - BOARD_EPOCH_MS) / 1000);
+        const s2 = Math.floor((t2 - BOARD_EPOCH_MS) / 1000);
+        const rules = p1 !== p2 ? p2 - p1 : s1 - s2; // < 0: first ranks higher
+        const encoded = encodeBoardScore(p2, iso(t2)) - encodeBoardScore(p1, iso(t1));
+        expect(Math.sign(encoded)).toBe(Math.sign(rules));
+      }),
+    );
+  });
+
+  it('agrees with compareLevelStandings up to equal seconds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 50 }), instant, fc.integer({ min: 0, max: 50 }), instant, (l1, t1, l2, t2) => {
+        const a = { userId: 'a', level: l1, levelReachedAt: iso(t1) };
+        const b = { userId: 'b', level: l2, levelReachedAt: iso(t2) };
+        const encodedSign = Math.sign(encodeBoardScore(l2, b.levelReachedAt) - encodeBoardScore(l1, a.levelReachedAt));
+        if (encodedSign !== 0) expect(encodedSign).toBe(Math.sign(compareLevelStandings(a, b)));
+      }),
+    );
+  });
+
+  it('round-trips to the second', () => {
+    fc.assert(
+      fc.property(primary, instant, (p, t) => {
+        expect(decodeBoardScore(encodeBoardScore(p, iso(t)))).toEqual({
+          primary: p,
+          reachedAtMs: t - ((t - BOARD_EPOCH_MS) % 1000),
+        });
+      }),
+    );
+  });
+});
