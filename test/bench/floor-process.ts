@@ -12,7 +12,11 @@ export interface FloorProcess {
  * Runs test/bench/floor-server.ts as its own process, like the local stack, so neither server
  * shares an event loop with autocannon. Resolves once it prints its ready line.
  */
-export function spawnFloorServer(dynamodbEndpoint: string, tableName: string): Promise<FloorProcess> {
+export function spawnFloorServer(
+  dynamodbEndpoint: string,
+  tableName: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<FloorProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/floor-server.ts'], {
     cwd: REPO_ROOT,
     env: {
@@ -24,6 +28,7 @@ export function spawnFloorServer(dynamodbEndpoint: string, tableName: string): P
       // DynamoDB Local takes any credentials, but the SDK refuses to sign without some.
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
+      ...extraEnv,
     },
     // Its errors go straight to the bench's stderr, where a failing run is explained.
     stdio: ['ignore', 'pipe', 'inherit'],

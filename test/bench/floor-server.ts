@@ -3,7 +3,20 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTableRef } from '../../shared/adapters/dynamo/client.ts';
 import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
+import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
+import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-repository.ts';
+import { createRedis } from '../../shared/adapters/redis/client.ts';
+import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
 import { levelUp, ownView } from '../../shared/domain/profile.ts';
+import { newTournament } from '../../shared/domain/tournament-record.ts';
+import {
+  confirmReservation,
+  joinGroup,
+  reserveCoins,
+  validateEntry,
+  type EntrySagaDeps,
+  type EntrySagaState,
+} from '../../shared/use-cases/entry-saga.ts';
 
 /**
  * The benchmark's floor: the fastest a server could answer the two benchmarked routes while
@@ -15,7 +28,8 @@ import { levelUp, ownView } from '../../shared/domain/profile.ts';
  */
 
 const tableName = requiredEnv('TABLE_NAME');
-const users = new UserRepository(createTableRef({ tableName, endpoint: requiredEnv('DYNAMODB_ENDPOINT') }));
+const table = createTableRef({ tableName, endpoint: requiredEnv('DYNAMODB_ENDPOINT') });
+const users = new UserRepository(table);
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -73,11 +87,40 @@ async function recordProgress(userId: string, request: IncomingMessage, response
   sendJson(response, 200, result);
 }
 
+/**
+ * The entry saga's steps called one after the other in this process: the same DynamoDB reads
+ * and writes (and the same Redis seat) as the four Lambda steps, without Step Functions. It enters
+ * its own tournament (FLOOR_TOURNAMENT_ID) so its groups never mix with the stack's.
+ */
+const entrySteps = (() => {
+  const tournamentId = process.env['FLOOR_TOURNAMENT_ID'];
+  if (!tournamentId) return undefined;
+  const deps: EntrySagaDeps = {
+    users,
+    tournaments: new TournamentRepository(table),
+    entries: new EntryRepository(table),
+    seats: new SeatDispenser(createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX') })),
+  };
+  const ready = deps.tournaments.createIfAbsent(newTournament(tournamentId, new Date(`${tournamentId}T00:00:00Z`)));
+  return async (userId: string) => {
+    await ready;
+    const state: EntrySagaState = { userId, tournamentId, requestedAt: `${tournamentId}T01:00:00.000Z` };
+    return confirmReservation(deps, await joinGroup(deps, await reserveCoins(deps, await validateEntry(deps, state))));
+  };
+})();
+
+async function enter(userId: string, response: ServerResponse): Promise<void> {
+  if (!entrySteps) return sendJson(response, 404, { code: 'ROUTE_NOT_FOUND' });
+  const { tournamentId, groupId, joinedAt, coins, charged } = await entrySteps(userId);
+  sendJson(response, charged ? 201 : 200, { tournamentId, groupId, joinedAt, coins });
+}
+
 async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const userId = request.headers['x-user-id'];
   if (typeof userId !== 'string') return sendJson(response, 401, { code: 'UNAUTHORIZED' });
   if (request.method === 'GET' && request.url === '/users/me') return getMe(userId, response);
   if (request.method === 'POST' && request.url === '/users/me/progress') return recordProgress(userId, request, response);
+  if (request.method === 'POST' && request.url === '/tournaments/current/entries') return enter(userId, response);
   sendJson(response, 404, { code: 'ROUTE_NOT_FOUND' });
 }
 

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { EntriesReport } from './entries.ts';
 import type { Comparison, Figures, LoadSettings, SideResult } from './measure.ts';
 
 export interface BenchReport {
@@ -11,6 +12,7 @@ export interface BenchReport {
   readonly players: number;
   readonly settings: LoadSettings;
   readonly comparisons: readonly Comparison[];
+  readonly entries: EntriesReport;
 }
 
 const reqPerSec = (figures: Figures) => figures.reqPerSec.toFixed(0);
@@ -48,6 +50,25 @@ export function markdownTable(report: BenchReport): string {
       `median of ${settings.rounds} ${settings.seconds} s runs per side in turns (floor first, then stack first...), each after a ${settings.warmupSeconds} s warm-up ` +
       `(and a ${settings.primeSeconds} s priming run per side and scenario); ${report.players} players; ` +
       `errors count every request sent, warm-ups included`,
+    '',
+    entriesTable(report.entries),
+  ].join('\n');
+}
+
+const pct = (share: number) => `${(share * 100).toFixed(2)} %`;
+
+/** The entry saga against its floor, and the hottest DynamoDB item of each burst. */
+function entriesTable(e: EntriesReport): string {
+  const row = (name: string, side: EntriesReport['floor']) =>
+    `| ${name} | ${side.entriesPerSec.toFixed(0)} | ${side.p50Ms.toFixed(1)} / ${side.p99Ms.toFixed(1)} | ${side.failed} | ` +
+    `${side.writes.totalWrites} | ${side.writes.hottestWrites} (${side.writes.hottestItem}) | ${pct(side.writes.hottestShare)} |`;
+  return [
+    `| entries (burst of ${e.burst}, ${e.concurrency} at a time) | entries/s | p50 / p99 ms | failed | DynamoDB writes | hottest item: writes | its share |`,
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
+    row('floor: the saga steps called directly', e.floor),
+    row('stack: the Step Functions saga', e.stack),
+    '',
+    `entries ratio (stack/floor): ${e.ratio.toFixed(2)}`,
   ].join('\n');
 }
 

@@ -4,6 +4,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { localClient, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { REPO_ROOT, spawnLocalStack } from '../support/local-stack.ts';
+import { benchEntries, type EntriesReport } from './entries.ts';
 import { spawnFloorServer } from './floor-process.ts';
 import { compare, getMe, recordProgress, type Comparison, type LoadSettings, type Player, type Target } from './measure.ts';
 import { markdownTable, writeJson } from './report.ts';
@@ -13,7 +14,8 @@ import { markdownTable, writeJson } from './report.ts';
  * a bare node:http server doing the same DynamoDB calls, both on one DynamoDB Local, measured in
  * the same run. The ratio is the figure to watch: absolute req/s depend on the machine.
  *
- * BENCH_SECONDS (default 8) sets each measured run, BENCH_CONNECTIONS (default 32) the concurrency.
+ * BENCH_SECONDS (default 8) sets each measured run, BENCH_ROUNDS (default 2) how many per side,
+ * BENCH_CONNECTIONS (default 32) the concurrency.
  */
 
 const PLAYERS = 200;
@@ -32,8 +34,11 @@ const settings: LoadSettings = {
   seconds: positiveIntegerEnv('BENCH_SECONDS', 8),
   primeSeconds: 5,
   warmupSeconds: 2,
-  rounds: 2,
+  rounds: positiveIntegerEnv('BENCH_ROUNDS', 2),
 };
+/** The entry burst of the tournaments issue: 2,000 entries per side (BENCH_ENTRIES). */
+const ENTRY_BURST = positiveIntegerEnv('BENCH_ENTRIES', 2000);
+
 // Each connection holds one player while its request is in flight; the rest wait their turn.
 if (settings.connections >= PLAYERS) throw new Error(`BENCH_CONNECTIONS must be below the ${PLAYERS} players`);
 
@@ -91,7 +96,7 @@ async function seedPlayers(stackUrl: string, count: number): Promise<Player[]> {
   return players;
 }
 
-async function bench(processes: Processes): Promise<Comparison[]> {
+async function bench(processes: Processes): Promise<{ comparisons: Comparison[]; entries: EntriesReport }> {
   const dynamodb = await startDynamoDbLocal({});
   processes.started(() => dynamodb.stop());
   log(`DynamoDB Local (in memory) at ${dynamodb.endpoint}`);
@@ -116,7 +121,16 @@ async function bench(processes: Processes): Promise<Comparison[]> {
   for (const scenario of [getMe, recordProgress]) {
     comparisons.push(await compare(scenario, targets, players, settings, log));
   }
-  return comparisons;
+  const entries = await benchEntries({
+    dynamodbEndpoint: dynamodb.endpoint,
+    tableName,
+    redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    count: ENTRY_BURST,
+    concurrency: settings.connections,
+    started: (stop) => processes.started(stop),
+    log,
+  });
+  return { comparisons, entries };
 }
 
 async function main(): Promise<void> {
@@ -132,8 +146,9 @@ async function main(): Promise<void> {
   // was running. Only before the start: once running, the bench's own processes dominate it.
   const loadAverage = os.loadavg()[0]!;
   let comparisons: Comparison[];
+  let entries: EntriesReport;
   try {
-    comparisons = await bench(processes);
+    ({ comparisons, entries } = await bench(processes));
   } finally {
     await processes.stopAll();
   }
@@ -146,11 +161,12 @@ async function main(): Promise<void> {
     players: PLAYERS,
     settings,
     comparisons,
+    entries,
   };
   console.log(markdownTable(report));
   writeJson(report, RESULTS_FILE);
   log(`results written to ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
-  if (comparisons.some((c) => c.floor.errors + c.stack.errors > 0)) {
+  if (comparisons.some((c) => c.floor.errors + c.stack.errors > 0) || entries.floor.failed + entries.stack.failed > 0) {
     log('some requests failed (see the errors column): these figures are not a clean measurement');
     process.exitCode = 1;
   }
