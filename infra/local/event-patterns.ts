@@ -55,7 +55,7 @@ function compileLeafRule(rule: unknown): Test<unknown[]> {
   if (isObject(rule) && 'exists' in rule) {
     const [, exists] = single(rule);
     if (typeof exists !== 'boolean') throw new Error('"exists" needs true or false');
-    return (leaves) => leaves.length >= 0 === exists;
+    return (leaves) => (leaves.length > 0) === exists;
   }
   const test = compileValueRule(rule);
   return (leaves) => leaves.some(test);

@@ -11,6 +11,8 @@ export const keys = {
   /** The player's entry (and coin reservation) for one tournament; its id derives from both. */
   entry: (userId: string, tournamentId: string) => ({ PK: `USER#${userId}`, SK: `ENTRY#${tournamentId}` }),
   tournament: (tournamentId: string) => ({ PK: `TOURNAMENT#${tournamentId}`, SK: 'META' }),
+  /** The outbox item of a level-up; levels only grow, so the level reached names it uniquely. */
+  levelUp: (userId: string, toLevel: number) => ({ PK: `USER#${userId}`, SK: `LEVELUP#${String(toLevel).padStart(9, '0')}` }),
   /**
    * A group and its members share one partition of their own (at most 36 items), so filling
    * thousands of groups at once spreads over thousands of partitions.
@@ -33,11 +35,27 @@ function groupPartition(tournamentId: string, groupId: string): string {
 export const PENDING_SHARDS = 16;
 
 export function pendingIndexKey(tournamentId: string, userId: string): string {
-  let hash = 0;
-  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return pendingPartition(tournamentId, hash % PENDING_SHARDS);
+  return pendingPartition(tournamentId, shardOf(userId));
 }
 
 export function pendingPartition(tournamentId: string, shard: number): string {
   return `PENDING#${tournamentId}#${shard}`;
+}
+
+/**
+ * Level-ups not yet scored are findable through GSI1 the same way (sparse, sharded), so the close
+ * job can tell that every level-up of a day was scored before it seals the day (a drain check).
+ */
+export function unscoredIndexKey(tournamentId: string, userId: string): string {
+  return unscoredPartition(tournamentId, shardOf(userId));
+}
+
+export function unscoredPartition(tournamentId: string, shard: number): string {
+  return `UNSCORED#${tournamentId}#${shard}`;
+}
+
+function shardOf(userId: string): number {
+  let hash = 0;
+  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % PENDING_SHARDS;
 }

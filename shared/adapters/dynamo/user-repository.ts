@@ -1,11 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { randomUUID } from 'node:crypto';
 import type { LevelUp, Profile } from '../../domain/profile.ts';
+import { tournamentIdOn } from '../../domain/tournament.ts';
 import type { TableRef } from './client.ts';
 import { cancellationReasons } from './errors.ts';
 import { idempotencyPut, type IdempotencyRecord } from './idempotency-records.ts';
-import { keys } from './keys.ts';
+import { keys, unscoredIndexKey } from './keys.ts';
 
 /** The profile item as stored: the domain fields plus keys and bookkeeping. */
 interface ProfileItem extends Profile {
@@ -41,6 +43,27 @@ export type LevelUpOutcome =
   /** Another transaction on the same items was in flight (DynamoDB TransactionConflict). */
   | 'conflict';
 
+/** Outbox items outlive any consumer's retries and the day they score for, then expire. */
+const OUTBOX_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+function levelUpOutboxItem(from: Profile, levelUp: LevelUp, at: Date) {
+  const tournamentId = tournamentIdOn(at);
+  return {
+    ...keys.levelUp(from.userId, levelUp.level),
+    entity: 'LEVELUP',
+    eventId: randomUUID(),
+    userId: from.userId,
+    displayName: from.displayName,
+    fromLevel: from.level,
+    toLevel: levelUp.level,
+    at: at.toISOString(),
+    ttl: Math.floor(at.getTime() / 1000) + OUTBOX_TTL_SECONDS,
+    // Listed as unscored until the score consumer has applied it (the close job's drain check).
+    GSI1PK: unscoredIndexKey(tournamentId, from.userId),
+    GSI1SK: at.toISOString(),
+  };
+}
+
 export class UserRepository {
   constructor(private readonly table: TableRef) {}
 
@@ -74,8 +97,8 @@ export class UserRepository {
 
   /**
    * Writes a level-up in one transaction: the profile moves from the state it was read in
-   * (optimistic check on level and coins) and, when the client sent an Idempotency-Key, the
-   * key's record is created in the same commit, so a retry can never apply it twice.
+   * (optimistic check on level and coins), the level-up's outbox item is created, and, when the
+   * client sent an Idempotency-Key, so is the key's record, so a retry can never apply it twice.
    */
   async commitLevelUp(args: {
     readonly from: Profile;
@@ -102,16 +125,25 @@ export class UserRepository {
         },
       },
     };
+    // The outbox: the level-up event is committed with the level, so the stream publishes it
+    // exactly when the level changed, even if this process dies right after the commit.
+    const outbox = {
+      Put: {
+        TableName: this.table.tableName,
+        Item: levelUpOutboxItem(from, levelUp, at),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
     const items = idempotency
-      ? [updateProfile, idempotencyPut(this.table.tableName, idempotency, at)]
-      : [updateProfile];
+      ? [updateProfile, outbox, idempotencyPut(this.table.tableName, idempotency, at)]
+      : [updateProfile, outbox];
     try {
       await this.table.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return 'applied';
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (reasons[1] === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons[2] === 'ConditionalCheckFailed') return 'duplicate';
       if (reasons[0] === 'ConditionalCheckFailed') return 'stale';
       if (reasons.includes('TransactionConflict')) return 'conflict';
       throw error;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/**
+ * `UserLeveledUp` on the game's event bus (source `goodswipe.progress`): one per successful
+ * progress call, published from the progress transaction's outbox item by the table's stream
+ * and an EventBridge Pipe. Delivery is at least once and unordered; consumers must make
+ * duplicates and reordering harmless (levels only grow).
+ */
+export const userLeveledUpDetail = z.object({
+  /** Unique per level-up; the outbox item's id. */
+  eventId: z.string().min(1),
+  userId: z.string().min(1),
+  displayName: z.string(),
+  fromLevel: z.number().int().min(1),
+  toLevel: z.number().int().min(2),
+  /** When the level-up was committed (ISO-8601 UTC): it decides which tournament it scores for. */
+  at: z.iso.datetime({ offset: true }),
+});
+
+export type UserLeveledUp = z.output<typeof userLeveledUpDetail>;
+
+/** The EventBridge envelope as a rule target (SQS) receives it. */
+export const userLeveledUpEvent = z.object({
+  'detail-type': z.literal('UserLeveledUp'),
+  source: z.literal('goodswipe.progress'),
+  detail: userLeveledUpDetail,
+}).loose();
