@@ -10,9 +10,9 @@ export const userLeveledUpDetail = z.object({
   /** Unique per level-up; the outbox item's id. */
   eventId: z.string().min(1),
   userId: z.string().min(1),
-  displayName: z.string(),
-  fromLevel: z.number().int().min(1),
-  toLevel: z.number().int().min(2),
+  // The Pipe's template renders the stream image's numbers as strings: accept both.
+  fromLevel: z.coerce.number().int().min(1),
+  toLevel: z.coerce.number().int().min(2),
   /** When the level-up was committed (ISO-8601 UTC): it decides which tournament it scores for. */
   at: z.iso.datetime({ offset: true }),
 });

@@ -5,10 +5,16 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { httpRoutes } from './routes.ts';
 import type { GoodSwipeStack } from './stack.ts';
-import { entrySagaSteps, scheduledJobs, type FunctionSpec } from './workloads.ts';
+import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from './workloads.ts';
 
 /** Every FunctionSpec the stack builds a function from. */
-const functionSpecs: readonly FunctionSpec[] = [...httpRoutes, ...Object.values(entrySagaSteps), ...scheduledJobs];
+const functionSpecs: readonly FunctionSpec[] = [
+  ...httpRoutes,
+  ...Object.values(entrySagaSteps),
+  ...scheduledJobs,
+  levelUpEvents.consumer,
+  ...maintenanceJobs,
+];
 
 /**
  * The cdk-nag (AWS Solutions) findings this stack accepts, each on the one resource it is about
@@ -21,6 +27,7 @@ export function acknowledgeNagFindings(stack: GoodSwipeStack): void {
   acknowledgeVpcFunctionFindings(stack);
   acknowledgeEntrySagaFindings(stack);
   acknowledgeScheduleFindings(stack);
+  acknowledgeLevelUpEventFindings(stack);
   acknowledgeUserPoolFindings(stack);
 }
 
@@ -128,6 +135,16 @@ function acknowledgeScheduleFindings(stack: GoodSwipeStack): void {
     'AwsSolutions-SQS3',
     'This queue is the dead-letter queue of the schedules: it is where failed invocations end; ' +
       'a dead-letter queue of its own would only move them one step further.',
+  );
+}
+
+function acknowledgeLevelUpEventFindings(stack: GoodSwipeStack): void {
+  acknowledge(
+    stack.levelUpEvents.pipeDeadLetterQueue,
+    'AwsSolutions-SQS3',
+    'This queue is the dead-letter queue of the level-up pipe: stream records it could not put on ' +
+      'the bus end here (kept 14 days for inspection and redrive); a dead-letter queue of its own ' +
+      'would only move them one step further.',
   );
 }
 

@@ -17,6 +17,8 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
     path: '/users',
     entry: 'functions/http/create-user.ts',
     tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+    // A new player appears on the global board at level 1.
+    usesRedis: true,
   },
   {
     name: 'GetMe',
@@ -54,6 +56,53 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
     // Only starts the entry saga (states:StartSyncExecution); the saga's steps touch the table.
     tableActions: [],
     startsEntrySaga: true,
+  },
+  {
+    // `current` is accepted as the id of today's tournament by the four routes below.
+    name: 'GetGroupLeaderboard',
+    method: 'GET',
+    path: '/tournaments/{tournamentId}/leaderboard',
+    entry: 'functions/http/get-group-leaderboard.ts',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    usesRedis: true,
+  },
+  {
+    name: 'GetGroupRank',
+    method: 'GET',
+    path: '/tournaments/{tournamentId}/rank',
+    entry: 'functions/http/get-group-rank.ts',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    usesRedis: true,
+  },
+  {
+    name: 'ClaimReward',
+    method: 'POST',
+    path: '/tournaments/{tournamentId}/reward',
+    entry: 'functions/http/claim-reward.ts',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  },
+  {
+    name: 'GetMyTournaments',
+    method: 'GET',
+    path: '/users/me/tournaments',
+    entry: 'functions/http/get-my-tournaments.ts',
+    tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+  },
+  {
+    name: 'GetGlobalLeaderboard',
+    method: 'GET',
+    path: '/leaderboards/global',
+    entry: 'functions/http/get-global-leaderboard.ts',
+    tableActions: [],
+    usesRedis: true,
+  },
+  {
+    name: 'GetGlobalRank',
+    method: 'GET',
+    path: '/leaderboards/global/me',
+    entry: 'functions/http/get-global-rank.ts',
+    tableActions: ['dynamodb:GetItem'],
+    usesRedis: true,
   },
 ];
 

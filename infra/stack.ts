@@ -10,6 +10,8 @@ import { LeaderboardCache } from './constructs/cache.ts';
 import { GameTable } from './constructs/data.ts';
 import { EntrySaga } from './constructs/entry-saga.ts';
 import type { GoodSwipeFunction, WorkloadWiring } from './constructs/lambda.ts';
+import { LevelUpEvents } from './constructs/level-up-events.ts';
+import { MaintenanceJobs } from './constructs/maintenance.ts';
 import { TournamentSchedules } from './constructs/schedules.ts';
 
 export interface GoodSwipeStackProps extends StackProps {
@@ -27,9 +29,14 @@ export class GoodSwipeStack extends Stack {
   readonly cache: LeaderboardCache;
   readonly entrySaga: sfn.StateMachine;
   readonly schedules: TournamentSchedules;
+  /** The level-up outbox: stream -> pipe -> bus -> rule -> queue -> ScoreLevelUps. */
+  readonly levelUpEvents: LevelUpEvents;
+  /** On-demand jobs (RebuildLeaderboards). */
+  readonly maintenance: MaintenanceJobs;
   /**
    * Every Lambda function of the project by name: the FunctionSpec names of routes.ts and
-   * workloads.ts (routes, saga steps, scheduled jobs) and the fallback's.
+   * workloads.ts (routes, saga steps, scheduled jobs, the level-up consumer, maintenance jobs)
+   * and the fallback's.
    */
   readonly functions: Readonly<Record<string, GoodSwipeFunction>>;
 
@@ -58,9 +65,17 @@ export class GoodSwipeStack extends Stack {
     });
     this.api = playerApi.httpApi;
     this.schedules = new TournamentSchedules(this, 'Schedules', { wiring, runOnDeployAfter: [data] });
+    this.levelUpEvents = new LevelUpEvents(this, 'LevelUpEvents', { wiring });
+    this.maintenance = new MaintenanceJobs(this, 'Maintenance', { wiring });
 
     const functions: Record<string, GoodSwipeFunction> = {};
-    for (const group of [playerApi.functions, entrySaga.functions, this.schedules.functions]) {
+    for (const group of [
+      playerApi.functions,
+      entrySaga.functions,
+      this.schedules.functions,
+      this.levelUpEvents.functions,
+      this.maintenance.functions,
+    ]) {
       for (const [name, fn] of Object.entries(group)) {
         if (functions[name]) throw new Error(`two functions are named ${name}`);
         functions[name] = fn;
@@ -73,6 +88,8 @@ export class GoodSwipeStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EntrySagaArn', { value: this.entrySaga.stateMachineArn });
+    new CfnOutput(this, 'EventBusName', { value: this.levelUpEvents.bus.eventBusName });
+    new CfnOutput(this, 'LevelUpQueueUrl', { value: this.levelUpEvents.queue.queueUrl });
     new CfnOutput(this, 'CacheEndpoint', { value: `${this.cache.endpointAddress}:${this.cache.endpointPort}` });
   }
 }

@@ -8,7 +8,9 @@ export type TableAction =
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
   | 'dynamodb:ConditionCheckItem'
-  | 'dynamodb:Query';
+  | 'dynamodb:Query'
+  | 'dynamodb:Scan'
+  | 'dynamodb:BatchGetItem';
 
 export interface FunctionSpec {
   /** PascalCase name; the Lambda function's construct id. */
@@ -77,15 +79,57 @@ export const scheduledJobs: readonly ScheduledJobSpec[] = [
     tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
   },
   {
+    // At 00:00, and every minute until 02:59: it seals yesterday's tournament only once every
+    // level-up of that day has been scored (a drain check), which may take a moment.
     name: 'CloseTournament',
     entry: 'functions/jobs/close-tournament.ts',
-    schedule: 'cron(0 0 * * ? *)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    schedule: 'cron(* 0-2 * * ? *)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
   },
   {
     name: 'SweepReservations',
     entry: 'functions/jobs/sweep-reservations.ts',
     schedule: 'rate(1 minute)',
     tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  },
+];
+
+/**
+ * Level-up events: the progress transaction writes an outbox item (entity LEVELUP); the table's
+ * stream carries its INSERT through an EventBridge Pipe (filter below) to the game's event bus as
+ * `UserLeveledUp`; a rule sends those to an SQS queue (with a DLQ) read by this function, which
+ * reports partial batch failures.
+ */
+export const levelUpEvents = {
+  source: 'goodswipe.progress',
+  detailType: 'UserLeveledUp',
+  /** The Pipe's filter on stream records: new outbox items only. */
+  pipeFilter: { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['LEVELUP'] } } } },
+  /** The Pipe's input template: the event's detail, from the outbox item's attributes. */
+  /**
+   * The Pipe's input template: the event's detail, from the outbox item's attributes. Every
+   * placeholder stands for a string (a stream image holds numbers as strings too), so each is
+   * quoted; the consumer's schema reads the levels back as numbers. Only values that cannot hold
+   * a quote are passed (ids, numbers, a timestamp): a display name is read by the consumer.
+   */
+  pipeInputTemplate:
+    '{"eventId": "<$.dynamodb.NewImage.eventId.S>", "userId": "<$.dynamodb.NewImage.userId.S>", ' +
+    '"fromLevel": "<$.dynamodb.NewImage.fromLevel.N>", ' +
+    '"toLevel": "<$.dynamodb.NewImage.toLevel.N>", "at": "<$.dynamodb.NewImage.at.S>"}',
+  consumer: {
+    name: 'ScoreLevelUps',
+    entry: 'functions/events/score-level-ups.ts',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    usesRedis: true,
+  },
+} as const satisfies { consumer: FunctionSpec } & Record<string, unknown>;
+
+/** Run on demand (`aws lambda invoke`, or `npm run leaderboards:rebuild` locally): Redis from DynamoDB. */
+export const maintenanceJobs: readonly FunctionSpec[] = [
+  {
+    name: 'RebuildLeaderboards',
+    entry: 'functions/jobs/rebuild-leaderboards.ts',
+    tableActions: ['dynamodb:Scan'],
+    usesRedis: true,
   },
 ];

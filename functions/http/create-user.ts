@@ -1,4 +1,4 @@
-import { repositories } from '../../shared/adapters/repositories.ts';
+import { leaderboards, repositories } from '../../shared/adapters/repositories.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { callerId, jsonBody, requestTime } from '../../shared/http/request.ts';
 import { json } from '../../shared/http/response.ts';
@@ -9,6 +9,9 @@ import { createProfile } from '../../shared/use-cases/profiles.ts';
 export const handler = httpHandler(async (event) => {
   const userId = callerId(event);
   const { displayName } = jsonBody(event, createUserBody);
-  const { created, profile } = await createProfile(repositories().users, { userId, displayName, now: requestTime(event) });
+  const { created, profile } = await createProfile(
+    { users: repositories().users, boards: leaderboards },
+    { userId, displayName, now: requestTime(event) },
+  );
   return json(created ? 201 : 200, profile);
 });

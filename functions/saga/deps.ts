@@ -1,7 +1,7 @@
-import { repositories, seatDispenser } from '../../shared/adapters/repositories.ts';
+import { leaderboards, repositories, seatDispenser } from '../../shared/adapters/repositories.ts';
 import type { EntrySagaDeps } from '../../shared/use-cases/entry-saga.ts';
 
-/** The saga steps' adapters; only JoinGroup touches Redis, so the seat dispenser is built lazily. */
+/** The saga steps' adapters; only JoinGroup touches Redis, so the Redis ones are built lazily. */
 export function sagaDeps(): EntrySagaDeps {
   const { users, tournaments, entries } = repositories();
   return {
@@ -10,6 +10,9 @@ export function sagaDeps(): EntrySagaDeps {
     entries,
     get seats() {
       return seatDispenser();
+    },
+    get boards() {
+      return leaderboards();
     },
   };
 }

@@ -3,10 +3,13 @@ import { config, required } from '../config.ts';
 import { tableFromEnv } from './dynamo/client.ts';
 import { EntryRepository } from './dynamo/entry-repository.ts';
 import { IdempotencyRecords } from './dynamo/idempotency-records.ts';
+import { LevelUpOutbox } from './dynamo/level-up-outbox.ts';
+import { MemberRepository } from './dynamo/member-repository.ts';
 import { TournamentRepository } from './dynamo/tournament-repository.ts';
 import { UserRepository } from './dynamo/user-repository.ts';
 import { EntrySagaRunner } from './entry-saga-runner.ts';
 import { createRedis } from './redis/client.ts';
+import { Leaderboards } from './redis/leaderboards.ts';
 import { SeatDispenser } from './redis/seat-dispenser.ts';
 
 /**
@@ -25,6 +28,8 @@ const dynamo = once(() => {
     idempotency: new IdempotencyRecords(table),
     tournaments: new TournamentRepository(table),
     entries: new EntryRepository(table),
+    members: new MemberRepository(table),
+    outbox: new LevelUpOutbox(table),
   };
 });
 
@@ -33,5 +38,7 @@ export const redis = once((): Redis => createRedis({ url: required('REDIS_URL'),
 export const repositories = dynamo;
 
 export const seatDispenser = once(() => new SeatDispenser(redis()));
+
+export const leaderboards = once(() => new Leaderboards(redis()));
 
 export const entrySagaRunner = once(() => new EntrySagaRunner(required('ENTRY_SAGA_ARN'), config().STEPFUNCTIONS_ENDPOINT));

@@ -6,7 +6,9 @@ import type { TournamentRepository } from '../adapters/dynamo/tournament-reposit
 import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
 import { now } from '../adapters/clock.ts';
 import { faultPoint, faultPoints } from '../adapters/faults.ts';
+import type { Leaderboards } from '../adapters/redis/leaderboards.ts';
 import type { SeatDispenser } from '../adapters/redis/seat-dispenser.ts';
+import { logger } from '../adapters/observability.ts';
 import { TransientError } from '../adapters/transient-error.ts';
 import { ApiError } from '../http/problem.ts';
 
@@ -35,6 +37,7 @@ export interface EntrySagaDeps {
   readonly tournaments: TournamentRepository;
   readonly entries: EntryRepository;
   readonly seats: SeatDispenser;
+  readonly boards: Leaderboards;
 }
 
 /** Tries at taking a seat before giving up; each failed try skips at least one full group. */
@@ -97,6 +100,8 @@ export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Pro
       // Refunded meanwhile (the sweeper settled an abandoned reservation): this saga lost.
       throw new ReservationNotHeld(`the reservation is ${existing?.status ?? 'missing'}`);
     }
+    const profile = await deps.users.get(userId, { consistent: true });
+    if (!profile) throw new ApiError('USER_NOT_FOUND', 'the profile is gone');
     const seat = await deps.seats.next(tournamentId).catch((error: unknown) => {
       throw new TransientError(`no seat could be taken: ${(error as Error).message}`);
     });
@@ -105,19 +110,37 @@ export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Pro
       userId,
       tournamentId,
       groupId: groupId(groupNumber),
-      displayName: state.displayName ?? userId,
+      displayName: profile.displayName,
+      levelAtEntry: profile.level,
       at: now(),
     });
     if (outcome === 'joined') {
       await faultPoint(faultPoints.joinGroupAfterCommit);
       const joined = await deps.entries.get(userId, tournamentId);
+      await showOnGroupBoard(deps, { tournamentId, groupId: joined!.groupId!, userId, displayName: profile.displayName, at: joined!.joinedAt! });
       return { ...state, groupId: joined?.groupId, joinedAt: joined?.joinedAt };
     }
     if (outcome === 'group-full') await deps.seats.skipTo(tournamentId, groupNumber * gameRules.tournament.groupSize);
     if (outcome === 'conflict') throw new TransientError('joining collided with another transaction');
-    // 'not-reserved': another execution joined or a refund won; the next loop turn reads which.
+    // 'not-reserved': another execution joined or a refund won; 'level-changed': the player
+    // levelled up meanwhile. The next loop turn reads which and goes again.
   }
   throw new TransientError('no group with a free seat was found');
+}
+
+/**
+ * A new member appears on the group board at 0 points. Best effort: DynamoDB already holds the
+ * seat, and the member reaches the board with its first score or the next rebuild anyway.
+ */
+async function showOnGroupBoard(
+  deps: EntrySagaDeps,
+  member: { tournamentId: string; groupId: string; userId: string; displayName: string; at: string },
+): Promise<void> {
+  try {
+    await deps.boards.setGroupScore({ ...member, score: 0, reachedAt: member.at });
+  } catch (error) {
+    logger.warn('could not add the new member to the group board', { error: error as Error, ...member });
+  }
 }
 
 /** ConfirmReservation: the saga is done; the response shows the coins left. */

@@ -1,13 +1,25 @@
 import { newProfile, ownView, publicView, type OwnProfile, type PublicProfile } from '../domain/profile.ts';
 import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
+import { logger } from '../adapters/observability.ts';
+import type { Leaderboards } from '../adapters/redis/leaderboards.ts';
 import { ApiError } from '../http/problem.ts';
 
-/** Creates the caller's profile once; a retry returns the existing one unchanged. */
+/**
+ * Creates the caller's profile once; a retry returns the existing one unchanged. The new player
+ * is put on the global board at level 1, best effort: DynamoDB holds the profile, and the board
+ * catches up at the first level-up or the next rebuild.
+ */
 export async function createProfile(
-  users: UserRepository,
+  deps: { users: UserRepository; boards: () => Leaderboards },
   input: { userId: string; displayName: string; now: Date },
 ): Promise<{ created: boolean; profile: OwnProfile }> {
-  const { created, profile } = await users.createIfAbsent(newProfile(input.userId, input.displayName, input.now));
+  const { created, profile } = await deps.users.createIfAbsent(newProfile(input.userId, input.displayName, input.now));
+  if (created) {
+    await deps
+      .boards()
+      .setLevel({ userId: profile.userId, displayName: profile.displayName, level: profile.level, reachedAt: profile.levelReachedAt })
+      .catch((error: unknown) => logger.warn('could not add the new player to the global board', { error: error as Error }));
+  }
   return { created, profile: ownView(profile) };
 }
 

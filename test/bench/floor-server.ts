@@ -6,6 +6,7 @@ import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts'
 import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
 import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-repository.ts';
 import { createRedis } from '../../shared/adapters/redis/client.ts';
+import { Leaderboards } from '../../shared/adapters/redis/leaderboards.ts';
 import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
 import { levelUp, ownView } from '../../shared/domain/profile.ts';
 import { newTournament } from '../../shared/domain/tournament-record.ts';
@@ -95,11 +96,13 @@ async function recordProgress(userId: string, request: IncomingMessage, response
 const entrySteps = (() => {
   const tournamentId = process.env['FLOOR_TOURNAMENT_ID'];
   if (!tournamentId) return undefined;
+  const redis = createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX') });
   const deps: EntrySagaDeps = {
     users,
     tournaments: new TournamentRepository(table),
     entries: new EntryRepository(table),
-    seats: new SeatDispenser(createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX') })),
+    seats: new SeatDispenser(redis),
+    boards: new Leaderboards(redis),
   };
   const ready = deps.tournaments.createIfAbsent(newTournament(tournamentId, new Date(`${tournamentId}T00:00:00Z`)));
   return async (userId: string) => {

@@ -12,10 +12,19 @@ import { buildApp } from '../../infra/build-app.ts';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import { fallbackRoute, httpRoutes, routeKeys } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
-import { entrySagaSteps, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
+import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
 
-/** Every FunctionSpec the stack builds a function from: routes, saga steps, scheduled jobs. */
-const functionSpecs: readonly FunctionSpec[] = [...httpRoutes, ...Object.values(entrySagaSteps), ...scheduledJobs];
+/**
+ * Every FunctionSpec the stack builds a function from: routes, saga steps, scheduled jobs, the
+ * level-up consumer and the maintenance jobs.
+ */
+const functionSpecs: readonly FunctionSpec[] = [
+  ...httpRoutes,
+  ...Object.values(entrySagaSteps),
+  ...scheduledJobs,
+  levelUpEvents.consumer,
+  ...maintenanceJobs,
+];
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */
@@ -207,8 +216,17 @@ describe('HTTP API', () => {
     });
   });
 
-  it('outputs the API URL, user pool, client, table name, entry saga ARN and cache endpoint', () => {
-    for (const output of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'EntrySagaArn', 'CacheEndpoint']) {
+  it('outputs the API URL, user pool, client, table name, entry saga ARN, event bus, level-up queue and cache endpoint', () => {
+    for (const output of [
+      'ApiUrl',
+      'UserPoolId',
+      'UserPoolClientId',
+      'TableName',
+      'EntrySagaArn',
+      'EventBusName',
+      'LevelUpQueueUrl',
+      'CacheEndpoint',
+    ]) {
       template.hasOutput(output, {});
     }
   });
@@ -220,7 +238,7 @@ describe('functions', () => {
   /** The project's functions: those the local stack finds by their handler-entry metadata. */
   const projectFunctions = () => resourcesOfType('AWS::Lambda::Function').filter(([, r]) => r.Metadata?.[ENTRY_METADATA_KEY]);
 
-  it('has one function per FunctionSpec (routes, saga steps, jobs) plus the fallback, each its own entry', () => {
+  it('has one function per FunctionSpec (routes, saga steps, jobs, consumer, maintenance) plus the fallback, each its own entry', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(stack.functions).sort()).toEqual([...names].sort());
     const entries = projectFunctions().map(([, r]) => r.Metadata?.[ENTRY_METADATA_KEY]);
@@ -270,8 +288,14 @@ describe('functions', () => {
     const actions = roleActions(functionLogicalId(name));
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(spec.tableActions));
-    // Nothing beyond the table, the entry saga (startsEntrySaga) and X-Ray.
-    const allowed = (a: string) => a.startsWith('dynamodb:') || a.startsWith('xray:') || a === 'states:StartSyncExecution';
+    // Nothing beyond the table, the entry saga (startsEntrySaga), X-Ray and, for the level-up
+    // consumer, its queue (level-up-events.test.ts checks which queue).
+    const consumesQueue = name === levelUpEvents.consumer.name;
+    const allowed = (a: string) =>
+      a.startsWith('dynamodb:') ||
+      a.startsWith('xray:') ||
+      a === 'states:StartSyncExecution' ||
+      (consumesQueue && a.startsWith('sqs:'));
     expect(actions.filter((a) => !allowed(a))).toEqual([]);
     expect(actions.includes('states:StartSyncExecution')).toBe(spec.startsEntrySaga === true);
   });
@@ -290,9 +314,11 @@ describe('functions', () => {
     },
   );
 
-  it('gives the saga steps 5 s, the saga starter 29 s (it waits for the saga) and every other function 10 s', () => {
+  it('gives the saga steps 5 s, the saga starter 29 s (it waits for the saga), maintenance jobs 300 s (they scan) and every other function 10 s', () => {
     const steps = new Set<string>(Object.values(entrySagaSteps).map((s) => s.name));
-    const timeoutOf = (name: string) => (steps.has(name) ? 5 : name === 'EnterTournament' ? 29 : 10);
+    const maintenance = new Set<string>(maintenanceJobs.map((j) => j.name));
+    const timeoutOf = (name: string) =>
+      steps.has(name) ? 5 : name === 'EnterTournament' ? 29 : maintenance.has(name) ? 300 : 10;
     for (const name of names) {
       expect(resources[functionLogicalId(name)]?.Properties.Timeout, name).toBe(timeoutOf(name));
     }

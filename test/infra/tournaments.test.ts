@@ -7,11 +7,17 @@ import { CACHE_PORT } from '../../infra/constructs/cache.ts';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import { httpRoutes } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
-import { entrySagaSteps, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
+import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
 
 /** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */
 const skipBundling = { 'aws:cdk:bundling-stacks': [] };
-const functionSpecs: readonly FunctionSpec[] = [...httpRoutes, ...Object.values(entrySagaSteps), ...scheduledJobs];
+const functionSpecs: readonly FunctionSpec[] = [
+  ...httpRoutes,
+  ...Object.values(entrySagaSteps),
+  ...scheduledJobs,
+  levelUpEvents.consumer,
+  ...maintenanceJobs,
+];
 
 interface TemplateResource {
   readonly Type: string;
@@ -301,10 +307,9 @@ describe('schedules (EventBridge Scheduler)', () => {
   );
 
   it("refuses the dead-letter queue's non-TLS requests", () => {
-    const queueIds = new Set(resourcesOfType('AWS::SQS::Queue').map(([id]) => id));
-    expect(queueIds.size).toBe(1);
+    const queueId = logicalIdOf(stack.schedules.deadLetterQueue);
     const policies = resourcesOfType('AWS::SQS::QueuePolicy').filter(([, p]) =>
-      (p.Properties.Queues as { Ref: string }[]).some((q) => queueIds.has(q.Ref)),
+      (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === queueId),
     );
     const statements = only(policies, 'queue policy')[1].Properties.PolicyDocument as { Statement: unknown[] };
     expect(statements.Statement).toContainEqual(

@@ -5,6 +5,7 @@ import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-re
 import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
 import { keys } from '../../shared/adapters/dynamo/keys.ts';
 import { createRedis } from '../../shared/adapters/redis/client.ts';
+import { Leaderboards } from '../../shared/adapters/redis/leaderboards.ts';
 import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
 import { newProfile } from '../../shared/domain/profile.ts';
 import { newTournament } from '../../shared/domain/tournament-record.ts';
@@ -36,6 +37,7 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
       tournaments: new TournamentRepository(table),
       entries: new EntryRepository(table),
       seats: new SeatDispenser(redis),
+      boards: new Leaderboards(redis),
     };
     await deps.tournaments.createIfAbsent(newTournament(TOURNAMENT, new Date(MORNING)));
   });

@@ -7,7 +7,7 @@ import { cancellationReasons } from './errors.ts';
 import { keys, pendingIndexKey, pendingPartition } from './keys.ts';
 
 export type ReserveOutcome = 'reserved' | 'already-entered' | 'cannot-pay' | 'conflict';
-export type JoinOutcome = 'joined' | 'not-reserved' | 'group-full' | 'conflict';
+export type JoinOutcome = 'joined' | 'not-reserved' | 'group-full' | 'level-changed' | 'conflict';
 export type RefundOutcome = 'refunded' | 'not-reserved' | 'conflict';
 
 function fromItem(item: Record<string, unknown>): Entry {
@@ -100,9 +100,11 @@ export class EntryRepository {
     tournamentId: string;
     groupId: string;
     displayName: string;
+    /** The player's level now: only levels reached after joining will score. */
+    levelAtEntry: number;
     at: Date;
   }): Promise<JoinOutcome> {
-    const { userId, tournamentId, groupId, displayName, at } = args;
+    const { userId, tournamentId, groupId, displayName, levelAtEntry, at } = args;
     const joinedAt = at.toISOString();
     try {
       await this.table.doc.send(
@@ -143,10 +145,23 @@ export class EntryRepository {
                   groupId,
                   userId,
                   displayName,
+                  levelAtEntry,
+                  maxLevel: levelAtEntry,
                   score: 0,
+                  scoreReachedAt: joinedAt,
                   joinedAt,
                 },
                 ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              // The level read before joining is still the level: levelAtEntry is exact.
+              ConditionCheck: {
+                TableName: this.table.tableName,
+                Key: keys.profile(userId),
+                ConditionExpression: '#level = :level',
+                ExpressionAttributeNames: { '#level': 'level' },
+                ExpressionAttributeValues: { ':level': levelAtEntry },
               },
             },
           ],
@@ -154,7 +169,7 @@ export class EntryRepository {
       );
       return 'joined';
     } catch (error) {
-      return reasonOutcome<JoinOutcome>(error, { 0: 'not-reserved', 1: 'group-full', 2: 'not-reserved' });
+      return reasonOutcome<JoinOutcome>(error, { 0: 'not-reserved', 1: 'group-full', 2: 'not-reserved', 3: 'level-changed' });
     }
   }
 
@@ -206,6 +221,40 @@ export class EntryRepository {
     }
   }
 
+  /**
+   * The player's entries in a group (JOINED or CONFIRMED), newest tournament first, a page at a
+   * time; the cursor is opaque to clients (the last key, base64url).
+   */
+  async enteredByUser(userId: string, limit: number, cursor?: string): Promise<{ entries: Entry[]; nextCursor?: string }> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    if (cursor !== undefined) {
+      try {
+        const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+        if (key['PK'] !== keys.profile(userId).PK || typeof key['SK'] !== 'string' || !key['SK'].startsWith('ENTRY#')) throw new Error();
+        ExclusiveStartKey = { PK: key['PK'], SK: key['SK'] };
+      } catch {
+        throw new InvalidCursor();
+      }
+    }
+    const page = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'PK = :user AND begins_with(SK, :entry)',
+        FilterExpression: '#status IN (:joined, :confirmed)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':user': keys.profile(userId).PK, ':entry': 'ENTRY#', ':joined': 'JOINED', ':confirmed': 'CONFIRMED' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey,
+      }),
+    );
+    const last = page.LastEvaluatedKey;
+    return {
+      entries: (page.Items ?? []).map(fromItem),
+      ...(last ? { nextCursor: Buffer.from(JSON.stringify({ PK: last['PK'], SK: last['SK'] })).toString('base64url') } : {}),
+    };
+  }
+
   /** Unsettled entries of a tournament whose reservation expired before `before`, one index shard. */
   async listExpired(tournamentId: string, shard: number, before: Date): Promise<Entry[]> {
     const entries: Entry[] = [];
@@ -235,6 +284,11 @@ export class EntryRepository {
       throw error;
     }
   }
+}
+
+/** A history cursor this API did not hand out (or handed to another player). */
+export class InvalidCursor extends Error {
+  override readonly name = 'InvalidCursor';
 }
 
 /**

@@ -53,7 +53,6 @@ function levelUpOutboxItem(from: Profile, levelUp: LevelUp, at: Date) {
     entity: 'LEVELUP',
     eventId: randomUUID(),
     userId: from.userId,
-    displayName: from.displayName,
     fromLevel: from.level,
     toLevel: levelUp.level,
     at: at.toISOString(),

@@ -58,9 +58,33 @@ export class Leaderboards {
     return entriesOf(await this.redis.zrevrange(groupKey(tournamentId, groupId), 0, -1, 'WITHSCORES'));
   }
 
-  /** A page of the global board from 0-based `offset`, best first. */
-  async globalPage(offset: number, limit: number): Promise<BoardEntry[]> {
-    return entriesOf(await this.redis.zrevrange(GLOBAL_KEY, offset, offset + limit - 1, 'WITHSCORES'));
+  /**
+   * A page of the global board, best first, starting right after `after` (the last entry of the
+   * previous page) or at the top. Paging by the last entry rather than by position is stable:
+   * a player moving up meanwhile is neither shown twice nor skipped by the pages that follow.
+   * Returns the entries with their encoded scores (for the next cursor) and the first one's rank.
+   */
+  async globalPage(limit: number, after?: { encoded: number; userId: string }): Promise<{ entries: (BoardEntry & { encoded: number })[]; firstRank: number }> {
+    const withEncoded = (flat: string[]) =>
+      entriesOf(flat).map((entry, i) => ({ ...entry, encoded: Number(flat[i * 2 + 1]) }));
+    let entries: (BoardEntry & { encoded: number })[];
+    if (!after) {
+      entries = withEncoded(await this.redis.zrevrange(GLOBAL_KEY, 0, limit - 1, 'WITHSCORES'));
+    } else {
+      // Equal scores come in descending member order: those down to `after.userId` were served.
+      entries = [];
+      for (let offset = 0; entries.length < limit; offset += limit + 100) {
+        const chunk = withEncoded(
+          await this.redis.zrevrangebyscore(GLOBAL_KEY, after.encoded, '-inf', 'WITHSCORES', 'LIMIT', offset, limit + 100),
+        );
+        entries.push(...chunk.filter((e) => !(e.encoded === after.encoded && e.userId >= after.userId)));
+        if (chunk.length < limit + 100) break;
+      }
+      entries = entries.slice(0, limit);
+    }
+    const first = entries[0];
+    const firstRank = first ? ((await this.redis.zrevrank(GLOBAL_KEY, first.userId)) ?? 0) + 1 : 0;
+    return { entries, firstRank };
   }
 
   /** 0-based position on the global board, or undefined if the player is not on it. */
@@ -72,6 +96,11 @@ export class Leaderboards {
     if (rankError || scoreError) throw rankError ?? scoreError;
     if (position === null || score === null) return undefined;
     return { position, entry: entriesOf([userId, score])[0]! };
+  }
+
+  /** How many players rank above an encoded board score (for a player not on the board). */
+  async countAbove(encoded: number): Promise<number> {
+    return this.redis.zcount(GLOBAL_KEY, `(${encoded}`, '+inf');
   }
 
   async names(userIds: readonly string[]): Promise<Map<string, string>> {

@@ -1,0 +1,171 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as pipes from 'aws-cdk-lib/aws-pipes';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { levelUpEvents } from '../workloads.ts';
+import { specFunction, type GoodSwipeFunction, type WorkloadWiring } from './lambda.ts';
+
+export interface LevelUpEventsProps {
+  /** The consumer is wired with these; `wiring.table` must have a stream (the outbox). */
+  readonly wiring: WorkloadWiring;
+}
+
+/** The consumer scores a batch of at most 10 level-ups: a few DynamoDB updates and Redis calls. */
+const CONSUMER_TIMEOUT = Duration.seconds(10);
+/** How long Lambda gathers messages before invoking the consumer (latency of the leaderboards). */
+const MAX_BATCHING_WINDOW = Duration.seconds(1);
+/** Receives of one message before it goes to the dead-letter queue (a poison message, not a blip). */
+const MAX_RECEIVE_COUNT = 5;
+/** Delivery attempts of one stream batch by the pipe before its records go to the pipe's DLQ. */
+const PIPE_MAX_RETRY_ATTEMPTS = 10;
+/** Failed messages and stream records are kept this long for inspection and redrive. */
+const DEAD_LETTER_RETENTION = Duration.days(14);
+
+/**
+ * The outbox's way out: the progress transaction writes a LEVELUP item; the table's stream
+ * carries its INSERT through an EventBridge Pipe (filter: new outbox items only; input template:
+ * the event's detail) to the game's event bus "good-swipe-<stage>" as `UserLeveledUp`; a rule
+ * sends those to an SQS queue read by the ScoreLevelUps function, which reports partial batch
+ * failures. A message that keeps failing lands in the dead-letter queue after 5 receives; a stream
+ * batch the pipe cannot deliver lands in the pipe's own dead-letter queue. Duplicates are harmless:
+ * levels only grow and the consumer scores a level at most once.
+ */
+export class LevelUpEvents extends Construct {
+  /** The game's custom event bus. */
+  readonly bus: events.EventBus;
+  /** `UserLeveledUp` events, waiting for the consumer. */
+  readonly queue: sqs.Queue;
+  /** Events the consumer (or the rule's delivery) gave up on. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** Stream records the pipe could not put on the bus. */
+  readonly pipeDeadLetterQueue: sqs.Queue;
+  readonly pipe: pipes.CfnPipe;
+  /** The role the pipe reads the stream and puts events with. */
+  readonly pipeRole: iam.Role;
+  readonly rule: events.Rule;
+  /** The ScoreLevelUps function. */
+  readonly consumer: GoodSwipeFunction;
+  /** The consumer by its FunctionSpec name, like the other constructs' `functions`. */
+  readonly functions: Record<string, GoodSwipeFunction>;
+
+  constructor(scope: Construct, id: string, props: LevelUpEventsProps) {
+    super(scope, id);
+    const { wiring } = props;
+    const stack = Stack.of(this);
+    const streamArn = wiring.table.tableStreamArn;
+    if (streamArn === undefined) throw new Error('the level-up outbox needs a table with a stream');
+
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: `good-swipe-${wiring.stage}` });
+
+    // --- stream -> pipe -> bus -------------------------------------------------------------------
+
+    this.pipeDeadLetterQueue = new sqs.Queue(this, 'PipeDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+
+    const pipeName = `good-swipe-${wiring.stage}-level-ups`;
+    // Confused-deputy guard: only this account's pipe of this name may use the role.
+    this.pipeRole = new iam.Role(this, 'PipeRole', {
+      assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({ service: 'pipes', resource: 'pipe', resourceName: pipeName }),
+          },
+        },
+      }),
+    });
+    // Exactly: read this stream, put events on this bus, park undeliverable records in its DLQ.
+    const pipePolicy = new iam.Policy(this, 'PipePolicy', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
+          resources: [streamArn],
+        }),
+        new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }),
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.pipeDeadLetterQueue.queueArn] }),
+      ],
+    });
+    pipePolicy.attachToRole(this.pipeRole);
+
+    this.pipe = new pipes.CfnPipe(this, 'Pipe', {
+      name: pipeName,
+      description: 'Level-up outbox items (stream INSERTs of entity LEVELUP) -> UserLeveledUp on the game bus',
+      roleArn: this.pipeRole.roleArn,
+      source: streamArn,
+      sourceParameters: {
+        dynamoDbStreamParameters: {
+          // A pipe created after items were written still publishes what the stream holds (24 h).
+          startingPosition: 'TRIM_HORIZON',
+          batchSize: 10,
+          maximumRetryAttempts: PIPE_MAX_RETRY_ATTEMPTS,
+          // A failing batch is split in halves until the failing record is isolated.
+          onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+          deadLetterConfig: { arn: this.pipeDeadLetterQueue.queueArn },
+        },
+        filterCriteria: { filters: [{ pattern: JSON.stringify(levelUpEvents.pipeFilter) }] },
+      },
+      target: this.bus.eventBusArn,
+      targetParameters: {
+        inputTemplate: levelUpEvents.pipeInputTemplate,
+        eventBridgeEventBusParameters: { source: levelUpEvents.source, detailType: levelUpEvents.detailType },
+      },
+    });
+    // The pipe validates its role's permissions when it is created: the policy must exist first.
+    this.pipe.node.addDependency(pipePolicy);
+
+    // --- bus -> rule -> queue -> consumer ----------------------------------------------------------
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's guidance for an SQS event source: at least 6x the function timeout, plus the batching
+      // window, so a message is not handed out again while a (retried) invocation still holds it.
+      visibilityTimeout: Duration.seconds(6 * CONSUMER_TIMEOUT.toSeconds() + MAX_BATCHING_WINDOW.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    this.rule = new events.Rule(this, 'UserLeveledUpRule', {
+      eventBus: this.bus,
+      description: 'UserLeveledUp -> the score queue',
+      eventPattern: { source: [levelUpEvents.source], detailType: [levelUpEvents.detailType] },
+    });
+    // The whole event is the message; an event EventBridge cannot deliver joins the consumer's
+    // dead-letter messages (same shape: an EventBridge event), so one redrive path serves both.
+    this.rule.addTarget(
+      new eventTargets.SqsQueue(this.queue, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+
+    this.consumer = specFunction(this, levelUpEvents.consumer, wiring, { timeout: CONSUMER_TIMEOUT });
+    this.functions = { [levelUpEvents.consumer.name]: this.consumer };
+    this.consumer.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        maxBatchingWindow: MAX_BATCHING_WINDOW,
+        // Only the failed messages of a batch come back; the scored ones are deleted.
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+}

@@ -1,0 +1,167 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Member } from '../../domain/member.ts';
+import { pointsForLevels } from '../../domain/scoring.ts';
+import { groupId } from '../../domain/tournament.ts';
+import type { TableRef } from './client.ts';
+import { cancellationReasons } from './errors.ts';
+import { keys } from './keys.ts';
+
+function fromItem(item: Record<string, unknown>): Member {
+  const { PK: _pk, SK: _sk, entity: _entity, ...member } = item;
+  const m = member as unknown as Member & { score?: number; maxLevel?: number; scoreReachedAt?: string };
+  return { ...m, score: m.score ?? 0, maxLevel: m.maxLevel ?? m.levelAtEntry, scoreReachedAt: m.scoreReachedAt ?? m.joinedAt };
+}
+
+export type ClaimOutcome = 'claimed' | 'already-claimed' | 'stale' | 'conflict';
+
+/** Group members: their scores, final ranks and reward claims. */
+export class MemberRepository {
+  constructor(private readonly table: TableRef) {}
+
+  async get(tournamentId: string, groupId: string, userId: string): Promise<Member | undefined> {
+    const { Item } = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: keys.member(tournamentId, groupId, userId), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  /** All members of a group: one query of the group's own partition (at most 35 items). */
+  async ofGroup(tournamentId: string, groupId: string): Promise<Member[]> {
+    const { Items = [] } = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'PK = :group AND begins_with(SK, :user)',
+        ExpressionAttributeValues: { ':group': keys.group(tournamentId, groupId).PK, ':user': 'USER#' },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map(fromItem);
+  }
+
+  /**
+   * The groups of a tournament. Groups are numbered G000001, G000002... in opening order with no
+   * gaps (a lost seat leaves a hole in a group, not a missing group), so they are read in
+   * batches of 100 numbers until a whole batch finds none.
+   */
+  async groupIdsOf(tournamentId: string): Promise<string[]> {
+    const found: string[] = [];
+    for (let first = 1; ; first += 100) {
+      const ids = Array.from({ length: 100 }, (_, i) => groupId(first + i));
+      let pending: Record<string, unknown>[] = ids.map((id) => keys.group(tournamentId, id));
+      const batch: string[] = [];
+      while (pending.length > 0) {
+        const { Responses = {}, UnprocessedKeys } = await this.table.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table.tableName]: { Keys: pending, ProjectionExpression: 'groupId' } } }),
+        );
+        batch.push(...(Responses[this.table.tableName] ?? []).map((item) => String(item['groupId'])));
+        pending = UnprocessedKeys?.[this.table.tableName]?.Keys ?? [];
+      }
+      if (batch.length === 0) return found.sort();
+      found.push(...batch);
+    }
+  }
+
+  /** Several members by key (BatchGetItem, 100 at a time, retrying what DynamoDB left unprocessed). */
+  async many(refs: readonly { tournamentId: string; groupId: string; userId: string }[]): Promise<Member[]> {
+    const found: Member[] = [];
+    let pending: Record<string, unknown>[] = refs.map((r) => keys.member(r.tournamentId, r.groupId, r.userId));
+    while (pending.length > 0) {
+      const { Responses = {}, UnprocessedKeys } = await this.table.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.table.tableName]: { Keys: pending.slice(0, 100) } } }),
+      );
+      found.push(...(Responses[this.table.tableName] ?? []).map(fromItem));
+      pending = [...(UnprocessedKeys?.[this.table.tableName]?.Keys ?? []), ...pending.slice(100)];
+    }
+    return found;
+  }
+
+  /**
+   * Scores a level reached: the score is a function of the highest level reached since entry,
+   * so the update only ever moves forward (a duplicate or an older level changes nothing), and
+   * never after the tournament was sealed. Returns the member as it stands afterwards.
+   */
+  async applyLevel(args: { tournamentId: string; groupId: string; userId: string; level: number; at: string }): Promise<Member | undefined> {
+    const member = await this.get(args.tournamentId, args.groupId, args.userId);
+    if (!member) return undefined;
+    if (args.level <= member.maxLevel || member.finalRank !== undefined) return member;
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.member(args.tournamentId, args.groupId, args.userId),
+          UpdateExpression: 'SET maxLevel = :level, score = :score, scoreReachedAt = :at',
+          ConditionExpression: '(attribute_not_exists(maxLevel) OR maxLevel < :level) AND attribute_not_exists(finalRank)',
+          ExpressionAttributeValues: {
+            ':level': args.level,
+            ':score': pointsForLevels(member.levelAtEntry, args.level),
+            ':at': args.at,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Someone else moved it further first: what stands now is right.
+    }
+    return this.get(args.tournamentId, args.groupId, args.userId);
+  }
+
+  /** Records a member's final rank and reward when the tournament is sealed (once). */
+  async setFinalRank(member: Member, finalRank: number, reward: number): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.member(member.tournamentId, member.groupId, member.userId),
+          UpdateExpression: 'SET finalRank = :rank, reward = :reward',
+          ConditionExpression: 'attribute_not_exists(finalRank)',
+          ExpressionAttributeValues: { ':rank': finalRank, ':reward': reward },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Credits the reward and marks the claim in one commit. The member's claim condition makes
+   * it happen once; the profile's coins condition pins the balance the response reports.
+   */
+  async claim(member: Member, coinsBefore: number, at: Date): Promise<ClaimOutcome> {
+    const reward = member.reward ?? 0;
+    try {
+      await this.table.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table.tableName,
+                Key: keys.member(member.tournamentId, member.groupId, member.userId),
+                UpdateExpression: 'SET claimedAt = :at, coinsAfterClaim = :after',
+                ConditionExpression: 'attribute_not_exists(claimedAt) AND attribute_exists(finalRank)',
+                ExpressionAttributeValues: { ':at': at.toISOString(), ':after': coinsBefore + reward },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table.tableName,
+                Key: keys.profile(member.userId),
+                UpdateExpression: 'SET coins = coins + :reward, updatedAt = :at',
+                ConditionExpression: 'coins = :before',
+                ExpressionAttributeValues: { ':reward': reward, ':before': coinsBefore, ':at': at.toISOString() },
+              },
+            },
+          ],
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0] === 'ConditionalCheckFailed') return 'already-claimed';
+      if (reasons[1] === 'ConditionalCheckFailed') return 'stale';
+      if (reasons.includes('TransactionConflict')) return 'conflict';
+      throw error;
+    }
+  }
+}

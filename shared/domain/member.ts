@@ -1,0 +1,21 @@
+/** A player's seat in a tournament group, with its score (DynamoDB holds the truth). */
+export interface Member {
+  readonly tournamentId: string;
+  readonly groupId: string;
+  readonly userId: string;
+  readonly displayName: string;
+  readonly joinedAt: string;
+  /** The player's level when they joined: only levels reached after it score. */
+  readonly levelAtEntry: number;
+  /** The highest level the player reached while entered (its score is a function of it). */
+  readonly maxLevel: number;
+  readonly score: number;
+  /** When the current score was reached (the join time while it is 0). */
+  readonly scoreReachedAt: string;
+  /** Set when the tournament is sealed. */
+  readonly finalRank?: number;
+  readonly reward?: number;
+  /** Set once the reward is claimed, with the response the claim returned. */
+  readonly claimedAt?: string;
+  readonly coinsAfterClaim?: number;
+}

@@ -1,0 +1,52 @@
+import type { UserLeveledUp } from '../../events/user-leveled-up.ts';
+import { isEntered } from '../domain/entry.ts';
+import { tournamentIdOn } from '../domain/tournament.ts';
+import type { EntryRepository } from '../adapters/dynamo/entry-repository.ts';
+import type { LevelUpOutbox } from '../adapters/dynamo/level-up-outbox.ts';
+import type { MemberRepository } from '../adapters/dynamo/member-repository.ts';
+import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
+import type { Leaderboards } from '../adapters/redis/leaderboards.ts';
+
+export interface ScoreDeps {
+  readonly users: UserRepository;
+  readonly entries: EntryRepository;
+  readonly members: MemberRepository;
+  readonly outbox: LevelUpOutbox;
+  readonly boards: Leaderboards;
+}
+
+/**
+ * Applies one level-up: the global board by level, and, for a player entered in the tournament
+ * of the level-up's day, the group score in DynamoDB (the truth) then on the group board. Every
+ * step moves only forward, so a duplicated or reordered event changes nothing; the level-up
+ * leaves the unscored index last, so the close job never seals a day with a score still missing.
+ */
+export async function scoreLevelUp(deps: ScoreDeps, event: UserLeveledUp, now: Date): Promise<void> {
+  const profile = await deps.users.get(event.userId);
+  if (profile) {
+    await deps.boards.setLevel({ userId: event.userId, displayName: profile.displayName, level: event.toLevel, reachedAt: event.at });
+  }
+
+  const tournamentId = tournamentIdOn(new Date(event.at));
+  const entry = await deps.entries.get(event.userId, tournamentId);
+  if (isEntered(entry)) {
+    const member = await deps.members.applyLevel({
+      tournamentId,
+      groupId: entry.groupId,
+      userId: event.userId,
+      level: event.toLevel,
+      at: event.at,
+    });
+    if (member) {
+      await deps.boards.setGroupScore({
+        tournamentId,
+        groupId: member.groupId,
+        userId: member.userId,
+        displayName: member.displayName,
+        score: member.score,
+        reachedAt: member.scoreReachedAt,
+      });
+    }
+  }
+  await deps.outbox.markScored(event.userId, event.toLevel, now);
+}

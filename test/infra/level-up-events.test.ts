@@ -1,0 +1,344 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.ts';
+import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
+import { httpRoutes } from '../../infra/routes.ts';
+import type { GoodSwipeStack } from '../../infra/stack.ts';
+import { levelUpEvents, maintenanceJobs, scheduledJobs } from '../../infra/workloads.ts';
+
+/** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */
+const skipBundling = { 'aws:cdk:bundling-stacks': [] };
+
+interface TemplateResource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+  readonly DependsOn?: string[];
+}
+interface PolicyStatement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Principal?: unknown;
+  readonly Condition?: unknown;
+}
+
+let stack: GoodSwipeStack;
+let template: Record<string, unknown>;
+let resources: Record<string, TemplateResource>;
+
+beforeAll(() => {
+  ({ stack } = buildApp({ stage: 'test', context: skipBundling }));
+  template = Template.fromStack(stack).toJSON() as Record<string, unknown>;
+  resources = template.Resources as Record<string, TemplateResource>;
+}, 60_000);
+
+function resourcesOfType(type: string): [logicalId: string, resource: TemplateResource][] {
+  return Object.entries(resources).filter(([, r]) => r.Type === type);
+}
+
+function only<T>(items: readonly T[], what: string): T {
+  if (items.length !== 1) throw new Error(`expected one ${what}, found ${items.length}`);
+  return items[0]!;
+}
+
+function logicalIdOf(construct: IConstruct | undefined): string {
+  if (!construct) throw new Error('no such construct');
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+const getAttTarget = (value: unknown) => (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+const actionsOf = (s: PolicyStatement) => [s.Action].flat();
+
+/** The statements of the IAM policies attached to a role (and of its inline policies). */
+function roleStatements(roleId: string): PolicyStatement[] {
+  const attached = resourcesOfType('AWS::IAM::Policy')
+    .filter(([, policy]) => (policy.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+  const inline = (resources[roleId]?.Properties.Policies ?? []) as { PolicyDocument: { Statement: PolicyStatement[] } }[];
+  return [...attached, ...inline.flatMap((p) => p.PolicyDocument.Statement)];
+}
+
+/** The statements of a project function's execution role. */
+function functionRoleStatements(functionId: string): PolicyStatement[] {
+  return roleStatements(getAttTarget(resources[functionId]?.Properties.Role));
+}
+
+function environmentOf(functionId: string): Record<string, unknown> {
+  return (resources[functionId]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+const tableId = () => logicalIdOf(stack.table);
+const busId = () => logicalIdOf(stack.levelUpEvents.bus);
+const queueId = () => logicalIdOf(stack.levelUpEvents.queue);
+const deadLetterQueueId = () => logicalIdOf(stack.levelUpEvents.deadLetterQueue);
+const pipeDeadLetterQueueId = () => logicalIdOf(stack.levelUpEvents.pipeDeadLetterQueue);
+const consumerId = () => logicalIdOf(stack.functions[levelUpEvents.consumer.name]);
+
+describe('level-up outbox: stream -> EventBridge Pipe -> bus', () => {
+  const pipe = () => only(resourcesOfType('AWS::Pipes::Pipe'), 'pipe')[1];
+
+  it('has one custom event bus named good-swipe-<stage>', () => {
+    const [id, bus] = only(resourcesOfType('AWS::Events::EventBus'), 'event bus');
+    expect(id).toBe(busId());
+    expect(bus.Properties.Name).toBe('good-swipe-test');
+  });
+
+  it("reads the table's stream from the trim horizon, 10 records a batch, bisecting failed batches into a DLQ", () => {
+    expect(pipe().Properties.Source).toEqual(getAtt(tableId(), 'StreamArn'));
+    const source = pipe().Properties.SourceParameters as { DynamoDBStreamParameters: Record<string, unknown> };
+    expect(source.DynamoDBStreamParameters).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 10,
+      OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+      DeadLetterConfig: { Arn: getAtt(pipeDeadLetterQueueId()) },
+    });
+    const retries = source.DynamoDBStreamParameters.MaximumRetryAttempts;
+    expect(typeof retries === 'number' && retries >= 0).toBe(true);
+    expect(resources[pipeDeadLetterQueueId()]?.Type).toBe('AWS::SQS::Queue');
+  });
+
+  it('lets through exactly the filter of workloads.ts (new LEVELUP outbox items)', () => {
+    const { FilterCriteria } = pipe().Properties.SourceParameters as {
+      FilterCriteria: { Filters: { Pattern: string }[] };
+    };
+    const filter = only(FilterCriteria.Filters, 'pipe filter');
+    expect(JSON.parse(filter.Pattern)).toEqual(levelUpEvents.pipeFilter);
+  });
+
+  it('puts UserLeveledUp events on the bus, their detail shaped by the input template', () => {
+    expect(pipe().Properties.Target).toEqual(getAtt(busId()));
+    expect(pipe().Properties.TargetParameters).toEqual({
+      InputTemplate: levelUpEvents.pipeInputTemplate,
+      EventBridgeEventBusParameters: { Source: levelUpEvents.source, DetailType: levelUpEvents.detailType },
+    });
+  });
+
+  it('runs with a role of its own, for pipes.amazonaws.com of this account only', () => {
+    const roleId = getAttTarget(pipe().Properties.RoleArn);
+    const role = resources[roleId];
+    expect(role?.Type).toBe('AWS::IAM::Role');
+    const trust = (role?.Properties.AssumeRolePolicyDocument as { Statement: PolicyStatement[] }).Statement;
+    expect(only(trust, 'trust statement')).toMatchObject({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: 'pipes.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    // The pipe checks its role when it is created: the policy must come first.
+    const [policyId] = only(
+      resourcesOfType('AWS::IAM::Policy').filter(([, p]) =>
+        (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
+      ),
+      'pipe role policy',
+    );
+    expect(only(resourcesOfType('AWS::Pipes::Pipe'), 'pipe')[1].DependsOn).toContain(policyId);
+  });
+
+  it('lets the pipe read this stream, put events on this bus only and send to its DLQ only: nothing else', () => {
+    const statements = roleStatements(getAttTarget(pipe().Properties.RoleArn));
+    const byAction = new Map<string, unknown[]>();
+    for (const s of statements) {
+      expect(s.Effect).toBe('Allow');
+      for (const action of actionsOf(s)) byAction.set(action, [...(byAction.get(action) ?? []), ...[s.Resource].flat()]);
+    }
+    expect(new Set(byAction.keys())).toEqual(
+      new Set([
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+        'events:PutEvents',
+        'sqs:SendMessage',
+      ]),
+    );
+    for (const action of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']) {
+      expect(byAction.get(action), action).toEqual([getAtt(tableId(), 'StreamArn')]);
+    }
+    expect(byAction.get('events:PutEvents')).toEqual([getAtt(busId())]);
+    expect(byAction.get('sqs:SendMessage')).toEqual([getAtt(pipeDeadLetterQueueId())]);
+  });
+});
+
+describe('level-up outbox: bus -> rule -> queue -> ScoreLevelUps', () => {
+  const rule = () => only(resourcesOfType('AWS::Events::Rule'), 'event rule')[1];
+
+  it('routes UserLeveledUp on the game bus with exactly its source and detail-type', () => {
+    expect(rule().Properties).toMatchObject({ EventBusName: { Ref: busId() }, State: 'ENABLED' });
+    expect(rule().Properties.EventPattern).toEqual({
+      source: [levelUpEvents.source],
+      'detail-type': [levelUpEvents.detailType],
+    });
+  });
+
+  it('targets the level-up queue (the whole event as the message), undeliverable events to the DLQ', () => {
+    const targets = rule().Properties.Targets as Record<string, unknown>[];
+    const target = only(targets, 'rule target');
+    expect(target.Arn).toEqual(getAtt(queueId()));
+    expect(target.Input ?? target.InputPath ?? target.InputTransformer).toBeUndefined();
+    expect(target.DeadLetterConfig).toEqual({ Arn: getAtt(deadLetterQueueId()) });
+  });
+
+  it('lets only this rule send to the queue', () => {
+    const statements = resourcesOfType('AWS::SQS::QueuePolicy')
+      .filter(([, p]) => (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === queueId()))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement)
+      .filter((s) => s.Effect === 'Allow');
+    expect(only(statements, 'allow statement')).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Condition: { ArnEquals: { 'aws:SourceArn': getAtt(only(resourcesOfType('AWS::Events::Rule'), 'rule')[0]) } },
+      Resource: getAtt(queueId()),
+    });
+  });
+
+  it('moves a message to the DLQ after 5 receives, and hides it 6x the consumer timeout while it is processed', () => {
+    const queue = resources[queueId()]!;
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(deadLetterQueueId()), maxReceiveCount: 5 });
+    const consumerTimeout = resources[consumerId()]?.Properties.Timeout as number;
+    expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * consumerTimeout);
+  });
+
+  it('encrypts every queue (SQS-managed) and refuses its non-TLS requests', () => {
+    const queues = resourcesOfType('AWS::SQS::Queue');
+    expect(queues.map(([id]) => id)).toEqual(
+      expect.arrayContaining([queueId(), deadLetterQueueId(), pipeDeadLetterQueueId()]),
+    );
+    for (const [id, queue] of queues) {
+      expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
+      const statements = resourcesOfType('AWS::SQS::QueuePolicy')
+        .filter(([, p]) => (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === id))
+        .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+      expect(statements, id).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('feeds ScoreLevelUps from the queue in batches of 10, reporting partial batch failures', () => {
+    const [, mapping] = only(resourcesOfType('AWS::Lambda::EventSourceMapping'), 'event source mapping');
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: getAtt(queueId()),
+      FunctionName: { Ref: consumerId() },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBe(1);
+    expect(resources[consumerId()]?.Metadata?.[ENTRY_METADATA_KEY]).toBe(levelUpEvents.consumer.entry);
+  });
+
+  it('runs ScoreLevelUps in the cache VPC with REDIS_URL, the table name and exactly its table actions', () => {
+    const fn = resources[consumerId()]!;
+    expect(fn.Properties.VpcConfig).toBeDefined();
+    const env = environmentOf(consumerId());
+    expect(env.REDIS_URL).toBeDefined();
+    expect(env.REDIS_KEY_PREFIX).toBe('goodswipe:test:');
+    expect(env.TABLE_NAME).toEqual({ Ref: tableId() });
+    const actions = functionRoleStatements(consumerId()).flatMap(actionsOf);
+    expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(levelUpEvents.consumer.tableActions));
+  });
+
+  it('lets ScoreLevelUps consume the level-up queue and no other', () => {
+    const sqsStatements = functionRoleStatements(consumerId()).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+    expect(sqsStatements.length).toBeGreaterThan(0);
+    for (const s of sqsStatements) expect([s.Resource].flat()).toEqual([getAtt(queueId())]);
+    const actions = new Set(sqsStatements.flatMap(actionsOf));
+    expect(actions).toContain('sqs:ReceiveMessage');
+    expect(actions).toContain('sqs:DeleteMessage');
+    expect(actions).not.toContain('sqs:SendMessage');
+  });
+
+  it('outputs the event bus name and the level-up queue URL', () => {
+    const outputs = template.Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.EventBusName?.Value).toEqual({ Ref: busId() });
+    expect(outputs.LevelUpQueueUrl?.Value).toEqual({ Ref: queueId() });
+  });
+});
+
+describe('maintenance jobs', () => {
+  it.each(maintenanceJobs.map((j) => [j.name, j] as const))(
+    '%s is a 300 s function with exactly its table actions, run on demand only',
+    (name, job) => {
+      const id = logicalIdOf(stack.functions[name]);
+      const fn = resources[id]!;
+      expect(fn.Metadata?.[ENTRY_METADATA_KEY]).toBe(job.entry);
+      expect(fn.Properties.Timeout).toBe(300);
+      const actions = functionRoleStatements(id).flatMap(actionsOf);
+      expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(job.tableActions));
+      const targets = resourcesOfType('AWS::Scheduler::Schedule').map(([, s]) =>
+        getAttTarget((s.Properties.Target as { Arn: unknown }).Arn),
+      );
+      expect(targets).not.toContain(id);
+    },
+  );
+
+  it('has RebuildLeaderboards scan the table (only dynamodb:Scan) and write Redis from the VPC', () => {
+    const id = logicalIdOf(stack.functions.RebuildLeaderboards);
+    const dynamodbStatements = functionRoleStatements(id).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamodbStatements.flatMap(actionsOf)).toEqual(['dynamodb:Scan']);
+    expect(dynamodbStatements.flatMap((s) => [s.Resource].flat())).toEqual([
+      getAtt(tableId()),
+      { 'Fn::Join': ['', [getAtt(tableId()), '/index/*']] },
+    ]);
+    expect(resources[id]?.Properties.VpcConfig).toBeDefined();
+    expect(environmentOf(id).REDIS_URL).toBeDefined();
+  });
+});
+
+describe('scores and leaderboards routes', () => {
+  const newRoutes = [
+    'GetGroupLeaderboard',
+    'GetGroupRank',
+    'ClaimReward',
+    'GetMyTournaments',
+    'GetGlobalLeaderboard',
+    'GetGlobalRank',
+  ] as const;
+
+  it.each(newRoutes)('%s is served behind the JWT authorizer by its own function with exactly its table actions', (name) => {
+    const spec = only(
+      httpRoutes.filter((r) => r.name === name),
+      `route ${name}`,
+    );
+    const [authorizerId] = only(resourcesOfType('AWS::ApiGatewayV2::Authorizer'), 'authorizer');
+    const [, route] = only(
+      resourcesOfType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey === `${spec.method} ${spec.path}`),
+      `route ${name}`,
+    );
+    expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+
+    const target = route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+    const integration = resources[target['Fn::Join'][1][1].Ref];
+    const functionId = getAttTarget(integration?.Properties.IntegrationUri);
+    expect(functionId).toBe(logicalIdOf(stack.functions[name]));
+    expect(resources[functionId]?.Metadata?.[ENTRY_METADATA_KEY]).toBe(spec.entry);
+
+    const actions = functionRoleStatements(functionId).flatMap(actionsOf);
+    expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(spec.tableActions));
+    expect(actions.filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('xray:'))).toEqual([]);
+    expect(resources[functionId]?.Properties.VpcConfig !== undefined).toBe(spec.usesRedis === true);
+  });
+});
+
+describe('tournament close', () => {
+  it('runs CloseTournament every minute from 00:00 to 02:59 UTC (it seals once the day is scored)', () => {
+    const job = only(
+      scheduledJobs.filter((j) => j.name === 'CloseTournament'),
+      'CloseTournament job',
+    );
+    const functionId = logicalIdOf(stack.functions.CloseTournament);
+    const [, schedule] = only(
+      resourcesOfType('AWS::Scheduler::Schedule').filter(
+        ([, s]) => getAttTarget((s.Properties.Target as { Arn: unknown }).Arn) === functionId,
+      ),
+      'schedule of CloseTournament',
+    );
+    expect(job.schedule).toBe('cron(* 0-2 * * ? *)');
+    expect(schedule.Properties.ScheduleExpression).toBe('cron(* 0-2 * * ? *)');
+    const actions = functionRoleStatements(functionId).flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:Query');
+  });
+});
