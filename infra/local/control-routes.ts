@@ -23,6 +23,8 @@ export interface ControlDeps {
   /** Runs, in time order, every schedule due up to `to` that has not run yet. */
   readonly runSchedulesUpTo: (to: Date) => Promise<FiredSchedule[]>;
   readonly stepFunctions: LocalStepFunctions;
+  /** Invokes the job function of functions/jobs/<job>.ts, as `aws lambda invoke` would; undefined if none. */
+  readonly runJob: (job: string) => Promise<{ result: unknown } | undefined>;
 }
 
 export interface ControlRequest {
@@ -84,6 +86,12 @@ export const controlRoutes: Record<string, ControlRoute> = {
   'DELETE /_local/faults': async (deps) => {
     deps.faults.clear();
     return { status: 204, body: undefined };
+  },
+
+  'POST /_local/jobs/{job}': async (deps, { params }) => {
+    const run = await deps.runJob(params['job'] ?? '');
+    if (!run) throw new ApiError('ROUTE_NOT_FOUND', `no job functions/jobs/${params['job']}.ts in the template`);
+    return { status: 200, body: run };
   },
 
   'GET /_local/executions': async (deps, { query }) => {

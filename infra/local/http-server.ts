@@ -1,5 +1,4 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { logger } from '../../shared/adapters/observability.ts';
 import { ApiError, PROBLEM_CONTENT_TYPE, problemOf, type ErrorCode, type FieldError } from '../../shared/http/problem.ts';
 import { compileRoutes, matchRoute } from '../../shared/http/route-match.ts';
 import { httpApiEvent, httpApiResult } from './api-gateway.ts';
@@ -114,7 +113,7 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
         if (error instanceof BodyTooLarge) return sendProblem(response, 'PAYLOAD_TOO_LARGE', 'request body is too large');
         if (error instanceof ApiError) return sendProblem(response, error.code, error.detail, error.errors);
         // What API Gateway does when the integration fails: a 500 that reveals nothing.
-        logger.error('local stack request failed', { error: error as Error });
+        console.error(`Good Swipe local stack: ${request.method} ${url.pathname} failed:`, error);
         sendProblem(response, 'INTERNAL', 'an unexpected error occurred');
       });
   });

@@ -16,6 +16,8 @@ import { LocalLambdaRuntime } from './lambda-runtime.ts';
 import type { LocalStackOptions } from './options.ts';
 import { requireJava17 } from './prerequisites.ts';
 import { ensureRedis } from './redis-server.ts';
+import { DynamoDbStreamPoller, fileCheckpoint } from './dynamodb-stream.ts';
+import { LocalEventPlumbing } from './event-plumbing.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { readModel, resolveEnvironment, synthesizeTemplate } from './template.ts';
@@ -118,6 +120,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         redis: await redis.ping().then(() => 'ok', () => 'down'),
       }),
       runSchedulesUpTo: (to) => scheduler.runUpTo(to),
+      runJob: async (job) => {
+        const fn = [...model.functions.values()].find((f) => f.entry === `functions/jobs/${job}.ts`);
+        return fn ? { result: await runtime.invoke(fn.logicalId, {}) } : undefined;
+      },
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -133,6 +139,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const { port } = server.address() as AddressInfo;
     // The functions' AWS SDK calls to Step Functions come back to this server.
     process.env['STEPFUNCTIONS_ENDPOINT'] = `http://127.0.0.1:${port}`;
+
+    // The outbox: the table's stream through the template's pipe, bus, rules and queues.
+    const plumbing = new LocalEventPlumbing(model, (fn, event) => runtime.invoke(fn, event), clock);
+    const poller = new DynamoDbStreamPoller({
+      endpoint: dynamodb.endpoint,
+      tableName,
+      onRecords: (records) => plumbing.fromStream(records),
+      // Persistent stacks resume after the last record handled, so nothing written while the
+      // stack was down (or dying) is lost; an ephemeral one reads its stream from the start.
+      checkpoint: options.ephemeral ? undefined : fileCheckpoint(path.join(options.stateDir, 'stream-checkpoint.json')),
+    });
+    await poller.start();
+    stoppers.push(() => poller.stop());
 
     // What a deploy runs once (CDK Triggers: create today's tournament if it is missing).
     for (const fn of model.triggers) await runtime.invoke(fn, {});

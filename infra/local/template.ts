@@ -18,6 +18,37 @@ export interface LocalModel {
   readonly triggers: readonly string[];
   /** Each resource's logical id -> the physical id a `Ref` gives locally. */
   readonly physicalIds: ReadonlyMap<string, string>;
+  readonly pipes: readonly PipeModel[];
+  readonly rules: readonly RuleModel[];
+  readonly queueConsumers: readonly QueueConsumerModel[];
+}
+
+/** An EventBridge Pipe from the table's stream to an event bus. */
+export interface PipeModel {
+  readonly name: string;
+  /** Stream records pass if they match any filter (none: all pass). */
+  readonly filters: readonly unknown[];
+  readonly inputTemplate?: string;
+  readonly busLogicalId: string;
+  readonly source: string;
+  readonly detailType: string;
+}
+
+/** An EventBridge rule on a bus, delivering matching events to SQS queues. */
+export interface RuleModel {
+  readonly busLogicalId: string;
+  readonly pattern: unknown;
+  readonly queueLogicalIds: readonly string[];
+}
+
+/** An SQS queue read by a function (an event source mapping), with its redrive policy. */
+export interface QueueConsumerModel {
+  readonly queueLogicalId: string;
+  readonly functionLogicalId: string;
+  readonly batchSize: number;
+  readonly reportBatchItemFailures: boolean;
+  /** Receives before a message goes to the dead-letter queue (undefined: never). */
+  readonly maxReceiveCount?: number;
 }
 
 export interface StateMachineModel {
@@ -201,6 +232,57 @@ export function readModel(template: CfnTemplate): LocalModel {
     return fnId;
   });
 
+  const getAttId = (value: unknown) => /"Fn::GetAtt":\["([^"]+)"/.exec(JSON.stringify(value))?.[1];
+  const refId = (value: unknown) => /"Ref":"([^"]+)"/.exec(JSON.stringify(value))?.[1];
+
+  const pipes = ofType('AWS::Pipes::Pipe').map(([logicalId, r]): PipeModel => {
+    const p = r.Properties ?? {};
+    if (getAttId(p.Source) !== tableId) throw new Error(`pipe ${logicalId} does not read the table's stream`);
+    const busLogicalId = getAttId(p.Target);
+    if (!busLogicalId || template.Resources[busLogicalId]?.Type !== 'AWS::Events::EventBus') {
+      throw new Error(`pipe ${logicalId} does not target an event bus`);
+    }
+    const bus = p.TargetParameters?.EventBridgeEventBusParameters ?? {};
+    return {
+      name: String(p.Name ?? logicalId),
+      filters: (p.SourceParameters?.FilterCriteria?.Filters ?? []).map((f: { Pattern: string }) => JSON.parse(f.Pattern)),
+      inputTemplate: p.TargetParameters?.InputTemplate,
+      busLogicalId,
+      source: String(bus.Source),
+      detailType: String(bus.DetailType),
+    };
+  });
+
+  const rules = ofType('AWS::Events::Rule')
+    .filter(([, r]) => r.Properties?.EventBusName !== undefined && r.Properties?.EventPattern !== undefined)
+    .map(([logicalId, r]): RuleModel => {
+      const busLogicalId = refId(r.Properties.EventBusName);
+      if (!busLogicalId) throw new Error(`rule ${logicalId} is not on a bus of the stack`);
+      const queueLogicalIds = (r.Properties.Targets ?? []).map((t: { Arn: unknown }) => {
+        const id = getAttId(t.Arn);
+        if (!id || template.Resources[id]?.Type !== 'AWS::SQS::Queue') throw new Error(`rule ${logicalId} targets something other than a queue`);
+        return id;
+      });
+      const pattern = typeof r.Properties.EventPattern === 'string' ? JSON.parse(r.Properties.EventPattern) : r.Properties.EventPattern;
+      return { busLogicalId, pattern, queueLogicalIds };
+    });
+
+  const queueConsumers = ofType('AWS::Lambda::EventSourceMapping').map(([logicalId, r]): QueueConsumerModel => {
+    const queueLogicalId = getAttId(r.Properties?.EventSourceArn);
+    const functionLogicalId = refId(r.Properties?.FunctionName) ?? getAttId(r.Properties?.FunctionName);
+    if (!queueLogicalId || template.Resources[queueLogicalId]?.Type !== 'AWS::SQS::Queue' || !functionLogicalId || !functions.has(functionLogicalId)) {
+      throw new Error(`event source mapping ${logicalId} is not a queue read by a project function`);
+    }
+    const redrive = template.Resources[queueLogicalId]?.Properties?.RedrivePolicy;
+    return {
+      queueLogicalId,
+      functionLogicalId,
+      batchSize: Number(r.Properties.BatchSize ?? 10),
+      reportBatchItemFailures: (r.Properties.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+      maxReceiveCount: redrive?.maxReceiveCount === undefined ? undefined : Number(redrive.maxReceiveCount),
+    };
+  });
+
   return {
     table: { logicalId: tableId, properties: tableResource.Properties ?? {} },
     functions,
@@ -209,6 +291,9 @@ export function readModel(template: CfnTemplate): LocalModel {
     schedules,
     triggers,
     physicalIds,
+    pipes,
+    rules,
+    queueConsumers,
   };
 }
 

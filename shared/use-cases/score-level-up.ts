@@ -16,37 +16,32 @@ export interface ScoreDeps {
 }
 
 /**
- * Applies one level-up: the global board by level, and, for a player entered in the tournament
- * of the level-up's day, the group score in DynamoDB (the truth) then on the group board. Every
- * step moves only forward, so a duplicated or reordered event changes nothing; the level-up
- * leaves the unscored index last, so the close job never seals a day with a score still missing.
+ * Applies one level-up. DynamoDB first: for a player entered in the tournament of the level-up's
+ * day, the group score (the truth), then the level-up leaves the unscored index (the close job's
+ * drain check depends on DynamoDB only). Redis last: the global board and the group board. Every
+ * step moves only forward, so a duplicated or reordered event changes nothing, and a retry after
+ * Redis was down redoes just the boards.
  */
 export async function scoreLevelUp(deps: ScoreDeps, event: UserLeveledUp, now: Date): Promise<void> {
+  const tournamentId = tournamentIdOn(new Date(event.at));
+  const entry = await deps.entries.get(event.userId, tournamentId);
+  const member = isEntered(entry)
+    ? await deps.members.applyLevel({ tournamentId, groupId: entry.groupId, userId: event.userId, level: event.toLevel, at: event.at })
+    : undefined;
+  await deps.outbox.markScored(event.userId, event.toLevel, now);
+
   const profile = await deps.users.get(event.userId);
   if (profile) {
     await deps.boards.setLevel({ userId: event.userId, displayName: profile.displayName, level: event.toLevel, reachedAt: event.at });
   }
-
-  const tournamentId = tournamentIdOn(new Date(event.at));
-  const entry = await deps.entries.get(event.userId, tournamentId);
-  if (isEntered(entry)) {
-    const member = await deps.members.applyLevel({
+  if (member) {
+    await deps.boards.setGroupScore({
       tournamentId,
-      groupId: entry.groupId,
-      userId: event.userId,
-      level: event.toLevel,
-      at: event.at,
+      groupId: member.groupId,
+      userId: member.userId,
+      displayName: member.displayName,
+      score: member.score,
+      reachedAt: member.scoreReachedAt,
     });
-    if (member) {
-      await deps.boards.setGroupScore({
-        tournamentId,
-        groupId: member.groupId,
-        userId: member.userId,
-        displayName: member.displayName,
-        score: member.score,
-        reachedAt: member.scoreReachedAt,
-      });
-    }
   }
-  await deps.outbox.markScored(event.userId, event.toLevel, now);
 }
