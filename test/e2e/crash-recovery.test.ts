@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack } from '../support/local-stack.ts';
+import { TestDatabase } from '../support/stack-with-db.ts';
 
 describe('exactly once across a crash between the commit and the response', () => {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'goodswipe-crash-'));
@@ -32,6 +33,45 @@ describe('exactly once across a crash between the commit and the response', () =
       expect(retry.status).toBe(200);
       expect(retry.body).toEqual({ level: 4, coins: 1300, coinsEarned: 300 });
       expect((await again.get('/users/me')).body).toMatchObject({ level: 4, coins: 1300 });
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('the outbox across a crash right after the progress commit', () => {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'goodswipe-outbox-'));
+  // DynamoDB outlives the crashed process, as it outlives a Lambda: the stack uses this one.
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await TestDatabase.start();
+  });
+  afterAll(async () => {
+    await db?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('the process dies after committing a level-up; after a restart its score still arrives', async () => {
+    const args = ['--state-dir', stateDir, '--clock', '2026-11-24T08:00:00Z'];
+    const first = await spawnLocalStack(args, db.env);
+    const { api } = await new ApiClient(first.url).signIn('scorer');
+    await api.post('/users', { displayName: 'Scorer' });
+    await api.post('/users/me/progress', { levelIncrease: 9 });
+    expect((await api.post('/tournaments/current/entries')).status).toBe(201);
+
+    await new ApiClient(first.url).post('/_local/faults', { point: 'progress.afterCommit', action: 'crash' });
+    await expect(api.post('/users/me/progress', { levelIncrease: 2 }, { 'Idempotency-Key': 'lvl-12' })).rejects.toThrow();
+    expect(await first.exited).toBe(70);
+
+    const second = await spawnLocalStack(['--state-dir', stateDir, '--clock', '2026-11-24T08:10:00Z'], db.env);
+    try {
+      const { api: again } = await new ApiClient(second.url).signIn('scorer');
+      let score = 0;
+      for (let i = 0; i < 100 && score !== 230; i++) {
+        score = (await again.get('/tournaments/current/rank')).body.score;
+        if (score !== 230) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(score).toBe(110 + 120);
     } finally {
       await second.stop();
     }
