@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModel, synthesizeTemplate, type LocalModel } from '../../infra/local/template.ts';
 import { routeKeys } from '../../infra/routes.ts';
-import { scheduledJobs } from '../../infra/workloads.ts';
+import { levelUpEvents, scheduledJobs } from '../../infra/workloads.ts';
 import { REPO_ROOT } from '../../infra/local/stack.ts';
 
 /** The local stack serves what the template deploys: every route, state machine, schedule and trigger. */
@@ -44,6 +44,18 @@ describe('local stack model read from the synthesized template', () => {
     );
     for (const schedule of model.schedules) expect(schedule.input).toContain('<aws.scheduler.scheduled-time>');
     expect(model.triggers.map(entries)).toEqual(scheduledJobs.filter((j) => j.runOnDeploy).map((j) => j.entry));
+  });
+
+  it('routes level-ups as the template does: stream -> pipe (filter) -> bus -> rule -> queue -> consumer', () => {
+    expect(model.pipes).toHaveLength(1);
+    const [pipe] = model.pipes;
+    expect(pipe!.filters).toEqual([levelUpEvents.pipeFilter]);
+    expect(pipe).toMatchObject({ source: levelUpEvents.source, detailType: levelUpEvents.detailType });
+    const rule = model.rules.find((r) => r.busLogicalId === pipe!.busLogicalId)!;
+    expect(rule.pattern).toEqual({ source: [levelUpEvents.source], 'detail-type': [levelUpEvents.detailType] });
+    const consumer = model.queueConsumers.find((c) => rule.queueLogicalIds.includes(c.queueLogicalId))!;
+    expect(model.functions.get(consumer.functionLogicalId)!.entry).toBe(levelUpEvents.consumer.entry);
+    expect(consumer).toMatchObject({ batchSize: 10, reportBatchItemFailures: true, maxReceiveCount: 5 });
   });
 
   it('creates the table from the template definition (keys, GSI1, stream, TTL)', () => {
