@@ -98,8 +98,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const children = [dynamodb.process, redisServer.process].filter((c) => c !== undefined);
     const faults = new LocalFaults((point) => {
       // An injected crash: the process dies mid-request, as a Lambda container can.
+      // Its databases are not the app: they stop cleanly (as DynamoDB would carry on) and keep
+      // every commit made before the crash.
       process.stderr.write(`Good Swipe local stack: injected crash at ${point}\n`);
-      for (const child of children) child.kill('SIGKILL');
+      for (const child of children) child.kill('SIGTERM');
       process.exit(70);
     });
     installFaultInjector(faults.inject);

@@ -8,10 +8,18 @@ import { TestDatabase } from '../support/stack-with-db.ts';
 
 describe('exactly once across a crash between the commit and the response', () => {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'goodswipe-crash-'));
-  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  // DynamoDB outlives the crashed process, as it outlives a Lambda: the stack uses this one.
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await TestDatabase.start();
+  });
+  afterAll(async () => {
+    await db?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   it('the process dies after committing; after a restart the retry replays and pays nothing more', async () => {
-    const first = await spawnLocalStack(['--state-dir', stateDir]);
+    const first = await spawnLocalStack(['--state-dir', stateDir], db.env);
     const local = new ApiClient(first.url);
     const { api } = await local.signIn('survivor');
     expect((await api.post('/users', { displayName: 'Survivor' })).status).toBe(201);
@@ -22,7 +30,7 @@ describe('exactly once across a crash between the commit and the response', () =
     expect(await first.exited).toBe(70);
     expect(first.output()).toContain('injected crash at progress.afterCommit');
 
-    const second = await spawnLocalStack(['--state-dir', stateDir]);
+    const second = await spawnLocalStack(['--state-dir', stateDir], db.env);
     try {
       // Keys are new after a restart; the same username is the same player.
       const { api: again } = await new ApiClient(second.url).signIn('survivor');

@@ -148,7 +148,8 @@ describe('tournaments and entries over HTTP', () => {
     expectProblem(await late.api.post('/tournaments/current/entries'), 409, 'ENTRY_CLOSED');
     expect(await db.coinsOf(late.sub)).toBe(1900);
 
-    const midnight = await local.post('/_local/clock', { now: '2026-11-25T00:00:00Z' });
+    // The close job runs at 00:00 and every minute after; it seals once the day's scores are in.
+    const midnight = await local.post('/_local/clock', { now: '2026-11-25T00:02:00Z' });
     const fired = midnight.body.fired.map((f: any) => f.schedule);
     expect(fired.some((name: string) => /CreateTournament/.test(name))).toBe(true);
     expect(fired.some((name: string) => /CloseTournament/.test(name))).toBe(true);
