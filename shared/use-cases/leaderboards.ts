@@ -54,7 +54,7 @@ export async function groupLeaderboard(
   const tournament = await tournamentNamed(deps.tournaments, input.tournament, input.now);
   const entry = await deps.entries.get(input.userId, tournament.tournamentId);
   if (!isEntered(entry)) throw new ApiError('NOT_PARTICIPATING', `you did not enter ${tournament.tournamentId}`);
-  const standings = await groupStandings(deps, tournament.tournamentId, entry.groupId);
+  const standings = await groupStandings(deps, tournament.tournamentId, entry.groupId, input.userId);
   return {
     tournamentId: tournament.tournamentId,
     groupId: entry.groupId,
@@ -73,24 +73,32 @@ export async function groupRank(
   return { rank: mine.rank, score: mine.score, groupSize: board.entries.length };
 }
 
+/**
+ * A group's standings from its Redis board, or from DynamoDB when Redis is down or the board
+ * lacks the caller (lost, evicted, or not yet holding a member whose join could not be shown).
+ */
 async function groupStandings(
   deps: GroupDeps,
   tournamentId: string,
   groupId: string,
+  callerId: string,
 ): Promise<(Standing & { displayName: string })[]> {
   try {
     const board = await deps.boards.group(tournamentId, groupId);
-    const names = await deps.boards.names(board.map((e) => e.userId));
-    return board.map((e) => ({ userId: e.userId, displayName: names.get(e.userId) ?? e.userId, score: e.value, scoreReachedAt: e.reachedAt }));
+    if (board.some((e) => e.userId === callerId)) {
+      const names = await deps.boards.names(board.map((e) => e.userId));
+      return board.map((e) => ({ userId: e.userId, displayName: names.get(e.userId) ?? e.userId, score: e.value, scoreReachedAt: e.reachedAt }));
+    }
+    logger.warn('group board incomplete; serving it from DynamoDB', { tournamentId, groupId });
   } catch (error) {
     logger.warn('group board unavailable; serving it from DynamoDB', { error: error as Error, tournamentId, groupId });
-    return (await deps.members.ofGroup(tournamentId, groupId)).map((m) => ({
-      userId: m.userId,
-      displayName: m.displayName,
-      score: m.score,
-      scoreReachedAt: m.scoreReachedAt,
-    }));
   }
+  return (await deps.members.ofGroup(tournamentId, groupId)).map((m) => ({
+    userId: m.userId,
+    displayName: m.displayName,
+    score: m.score,
+    scoreReachedAt: m.scoreReachedAt,
+  }));
 }
 
 export interface GlobalEntry {
