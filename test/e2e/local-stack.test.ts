@@ -75,6 +75,13 @@ describe('the local stack (npm start)', () => {
     expect((await (await local.signIn('carol')).api.get('/users/me')).status).toBe(200);
   });
 
+  it('runs a job on demand (npm run job / leaderboards:rebuild)', async () => {
+    const rebuilt = await local.post('/_local/jobs/rebuild-leaderboards');
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.body.result).toEqual({ players: expect.any(Number), groups: expect.any(Number) });
+    expect((await local.post('/_local/jobs/no-such-job')).status).toBe(404);
+  });
+
   it('validates local requests as strictly as the API', async () => {
     expect((await local.post('/_local/sign-in', { username: '' })).status).toBe(400);
     expect((await local.post('/_local/faults', { point: 'nowhere', action: 'crash' })).status).toBe(400);
