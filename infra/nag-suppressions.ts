@@ -3,18 +3,11 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
-import { httpRoutes } from './routes.ts';
 import type { GoodSwipeStack } from './stack.ts';
-import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from './workloads.ts';
+import { entrySagaSteps, scheduledJobs } from './workloads.ts';
+import { allFunctionSpecs } from './function-specs.ts';
 
-/** Every FunctionSpec the stack builds a function from. */
-const functionSpecs: readonly FunctionSpec[] = [
-  ...httpRoutes,
-  ...Object.values(entrySagaSteps),
-  ...scheduledJobs,
-  levelUpEvents.consumer,
-  ...maintenanceJobs,
-];
+const functionSpecs = allFunctionSpecs;
 
 /**
  * The cdk-nag (AWS Solutions) findings this stack accepts, each on the one resource it is about

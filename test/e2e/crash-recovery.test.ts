@@ -6,19 +6,26 @@ import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack } from '../support/local-stack.ts';
 import { TestDatabase } from '../support/stack-with-db.ts';
 
-describe('exactly once across a crash between the commit and the response', () => {
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'goodswipe-crash-'));
-  // DynamoDB outlives the crashed process, as it outlives a Lambda: the stack uses this one.
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await TestDatabase.start();
-  });
-  afterAll(async () => {
-    await db?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+// DynamoDB outlives a crashed process, as it outlives a Lambda: the stacks here use this one,
+// each with a state directory of its own (its Redis key prefix and stream checkpoint).
+let db: TestDatabase;
+const stateDirs: string[] = [];
+const newStateDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'goodswipe-crash-'));
+  stateDirs.push(dir);
+  return dir;
+};
+beforeAll(async () => {
+  db = await TestDatabase.start();
+});
+afterAll(async () => {
+  await db?.stop();
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+});
 
+describe('exactly once across a crash between the commit and the response', () => {
   it('the process dies after committing; after a restart the retry replays and pays nothing more', async () => {
+    const stateDir = newStateDir();
     const first = await spawnLocalStack(['--state-dir', stateDir], db.env);
     const local = new ApiClient(first.url);
     const { api } = await local.signIn('survivor');
@@ -48,18 +55,8 @@ describe('exactly once across a crash between the commit and the response', () =
 });
 
 describe('the outbox across a crash right after the progress commit', () => {
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'goodswipe-outbox-'));
-  // DynamoDB outlives the crashed process, as it outlives a Lambda: the stack uses this one.
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await TestDatabase.start();
-  });
-  afterAll(async () => {
-    await db?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-
   it('the process dies after committing a level-up; after a restart its score still arrives', async () => {
+    const stateDir = newStateDir();
     const args = ['--state-dir', stateDir, '--clock', '2026-11-24T08:00:00Z'];
     const first = await spawnLocalStack(args, db.env);
     const { api } = await new ApiClient(first.url).signIn('scorer');

@@ -12,19 +12,10 @@ import { buildApp } from '../../infra/build-app.ts';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import { fallbackRoute, httpRoutes, routeKeys } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
-import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
+import { entrySagaSteps, levelUpEvents, maintenanceJobs, type FunctionSpec } from '../../infra/workloads.ts';
+import { allFunctionSpecs } from '../../infra/function-specs.ts';
 
-/**
- * Every FunctionSpec the stack builds a function from: routes, saga steps, scheduled jobs, the
- * level-up consumer and the maintenance jobs.
- */
-const functionSpecs: readonly FunctionSpec[] = [
-  ...httpRoutes,
-  ...Object.values(entrySagaSteps),
-  ...scheduledJobs,
-  levelUpEvents.consumer,
-  ...maintenanceJobs,
-];
+const functionSpecs = allFunctionSpecs;
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */

@@ -5,19 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { CACHE_PORT } from '../../infra/constructs/cache.ts';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
-import { httpRoutes } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
-import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
+import { entrySagaSteps, scheduledJobs } from '../../infra/workloads.ts';
+import { allFunctionSpecs } from '../../infra/function-specs.ts';
 
 /** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */
 const skipBundling = { 'aws:cdk:bundling-stacks': [] };
-const functionSpecs: readonly FunctionSpec[] = [
-  ...httpRoutes,
-  ...Object.values(entrySagaSteps),
-  ...scheduledJobs,
-  levelUpEvents.consumer,
-  ...maintenanceJobs,
-];
+const functionSpecs = allFunctionSpecs;
 
 interface TemplateResource {
   readonly Type: string;

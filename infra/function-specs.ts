@@ -1,0 +1,11 @@
+import { httpRoutes } from './routes.ts';
+import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from './workloads.ts';
+
+/** Every FunctionSpec the stack builds a function from: routes, saga steps, jobs, the level-up consumer. */
+export const allFunctionSpecs: readonly FunctionSpec[] = [
+  ...httpRoutes,
+  ...Object.values(entrySagaSteps),
+  ...scheduledJobs,
+  levelUpEvents.consumer,
+  ...maintenanceJobs,
+];
