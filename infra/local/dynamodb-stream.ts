@@ -31,6 +31,12 @@ export interface DynamoDbStreamPollerOptions {
   pollIntervalMs?: number;
   /** Where handled positions survive a restart; without one, every start reads from the trim horizon. */
   checkpoint?: StreamCheckpoint;
+  /**
+   * Where a shard open at start with no saved position is read from: its oldest record (the
+   * default) or only what is written from now on (a stack that keeps nothing replays no history).
+   * Shards that appear later (children of a split) are always read from their start.
+   */
+  startAt?: 'TRIM_HORIZON' | 'LATEST';
 }
 
 /**
@@ -69,6 +75,16 @@ export class DynamoDbStreamPoller {
     try {
       const { Table } = await tables.send(new DescribeTableCommand({ TableName: this.options.tableName }));
       if (!Table?.LatestStreamArn) throw new Error(`table ${this.options.tableName} has no stream`);
+      if (this.options.startAt === 'LATEST') {
+        // Taken now, before start() returns: whatever is written after it will be read.
+        for (const shardId of await this.readableShards(Table.LatestStreamArn)) {
+          if (this.positions[shardId]) continue;
+          const { ShardIterator } = await this.streams.send(
+            new GetShardIteratorCommand({ StreamArn: Table.LatestStreamArn, ShardId: shardId, ShardIteratorType: 'LATEST' }),
+          );
+          if (ShardIterator) this.iterators.set(shardId, ShardIterator);
+        }
+      }
       this.loop = this.run(Table.LatestStreamArn);
     } finally {
       tables.destroy();

@@ -16,6 +16,9 @@ export function renderInputTemplate(template: string, record: unknown): string {
   });
 }
 
+/** Batches of one queue handed to its function at the same time. */
+const CONCURRENT_BATCHES = 5;
+
 interface Message {
   readonly messageId: string;
   readonly body: string;
@@ -83,20 +86,24 @@ export class LocalEventPlumbing {
       receiveCount: 0,
       sentAt: this.clock.now().getTime(),
     }));
-    while (pending.length > 0) {
-      const batch = pending.splice(0, consumer.batchSize);
-      const failed = await this.receive(consumer, batch);
-      for (const message of failed) {
-        if (consumer.maxReceiveCount !== undefined && message.receiveCount >= consumer.maxReceiveCount) {
-          this.deadLetters.push({ queue: queueLogicalId, body: message.body, receiveCount: message.receiveCount });
-          console.error(`Good Swipe local stack: message ${message.messageId} dead-lettered after ${message.receiveCount} receives`);
-        } else pending.push(message);
+    // Like Lambda's SQS poller, several batches are in flight at once.
+    const worker = async () => {
+      while (pending.length > 0) {
+        const batch = pending.splice(0, consumer.batchSize);
+        const failed = await this.receive(consumer, batch);
+        for (const message of failed) {
+          if (consumer.maxReceiveCount !== undefined && message.receiveCount >= consumer.maxReceiveCount) {
+            this.deadLetters.push({ queue: queueLogicalId, body: message.body, receiveCount: message.receiveCount });
+            console.error(`Good Swipe local stack: message ${message.messageId} dead-lettered after ${message.receiveCount} receives`);
+          } else pending.push(message);
+        }
+        // Failed messages come back after their visibility timeout; locally, a pause that doubles
+        // with each receive (0.2, 0.4, 0.8, 1.6 s), so a dependency blinking for a moment is ridden out.
+        const receives = Math.max(0, ...failed.map((m) => m.receiveCount));
+        if (failed.length > 0) await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (receives - 1)));
       }
-      // Failed messages come back after their visibility timeout; locally, a pause that doubles
-      // with each receive (0.2, 0.4, 0.8, 1.6 s), so a dependency blinking for a moment is ridden out.
-      const receives = Math.max(0, ...failed.map((m) => m.receiveCount));
-      if (failed.length > 0) await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (receives - 1)));
-    }
+    };
+    await Promise.all(Array.from({ length: CONCURRENT_BATCHES }, worker));
   }
 
   /** One invocation with a batch; returns the messages to receive again. */

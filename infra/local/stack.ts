@@ -149,8 +149,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       tableName,
       onRecords: (records) => plumbing.fromStream(records),
       // Persistent stacks resume after the last record handled, so nothing written while the
-      // stack was down (or dying) is lost; an ephemeral one reads its stream from the start.
+      // stack was down (or dying) is lost; an ephemeral one keeps nothing and replays no history.
       checkpoint: options.ephemeral ? undefined : fileCheckpoint(path.join(options.stateDir, 'stream-checkpoint.json')),
+      startAt: options.ephemeral ? 'LATEST' : 'TRIM_HORIZON',
     });
     await poller.start();
     stoppers.push(() => poller.stop());

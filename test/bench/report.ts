@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EntriesReport } from './entries.ts';
+import type { LeaderboardsReport } from './leaderboards.ts';
+import { leaderboardsTables } from './leaderboards-report.ts';
 import type { Comparison, Figures, LoadSettings, SideResult } from './measure.ts';
 
 export interface BenchReport {
@@ -13,6 +15,8 @@ export interface BenchReport {
   readonly settings: LoadSettings;
   readonly comparisons: readonly Comparison[];
   readonly entries: EntriesReport;
+  /** Absent when skipped (BENCH_LEADERBOARDS=0). */
+  readonly leaderboards?: LeaderboardsReport;
 }
 
 const reqPerSec = (figures: Figures) => figures.reqPerSec.toFixed(0);
@@ -52,6 +56,7 @@ export function markdownTable(report: BenchReport): string {
       `errors count every request sent, warm-ups included`,
     '',
     entriesTable(report.entries),
+    ...(report.leaderboards ? ['', leaderboardsTables(report.leaderboards)] : []),
   ].join('\n');
 }
 

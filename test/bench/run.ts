@@ -5,6 +5,7 @@ import { localClient, startDynamoDbLocal } from '../../infra/local/dynamodb-loca
 import { ApiClient } from '../support/api-client.ts';
 import { REPO_ROOT, spawnLocalStack } from '../support/local-stack.ts';
 import { benchEntries, type EntriesReport } from './entries.ts';
+import { benchLeaderboards, leaderboardsFailed, type LeaderboardsReport } from './leaderboards.ts';
 import { spawnFloorServer } from './floor-process.ts';
 import { compare, getMe, recordProgress, type Comparison, type LoadSettings, type Player, type Target } from './measure.ts';
 import { markdownTable, writeJson } from './report.ts';
@@ -15,7 +16,8 @@ import { markdownTable, writeJson } from './report.ts';
  * the same run. The ratio is the figure to watch: absolute req/s depend on the machine.
  *
  * BENCH_SECONDS (default 8) sets each measured run, BENCH_ROUNDS (default 2) how many per side,
- * BENCH_CONNECTIONS (default 32) the concurrency.
+ * BENCH_CONNECTIONS (default 32) the concurrency. Then the leaderboards phase (leaderboards.ts), which
+ * BENCH_LEADERBOARDS=0 skips.
  */
 
 const PLAYERS = 200;
@@ -96,7 +98,9 @@ async function seedPlayers(stackUrl: string, count: number): Promise<Player[]> {
   return players;
 }
 
-async function bench(processes: Processes): Promise<{ comparisons: Comparison[]; entries: EntriesReport }> {
+async function bench(
+  processes: Processes,
+): Promise<{ comparisons: Comparison[]; entries: EntriesReport; leaderboards?: LeaderboardsReport }> {
   const dynamodb = await startDynamoDbLocal({});
   processes.started(() => dynamodb.stop());
   log(`DynamoDB Local (in memory) at ${dynamodb.endpoint}`);
@@ -121,16 +125,31 @@ async function bench(processes: Processes): Promise<{ comparisons: Comparison[];
   for (const scenario of [getMe, recordProgress]) {
     comparisons.push(await compare(scenario, targets, players, settings, log));
   }
+  // The entries phase's processes on their own list, so they can be stopped before the next phase.
+  const entriesProcesses = new Processes();
+  processes.started(() => entriesProcesses.stopAll());
   const entries = await benchEntries({
     dynamodbEndpoint: dynamodb.endpoint,
     tableName,
     redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     count: ENTRY_BURST,
     concurrency: settings.connections,
+    started: (stop) => entriesProcesses.started(stop),
+    log,
+  });
+  if (process.env['BENCH_LEADERBOARDS'] === '0') return { comparisons, entries };
+  // Every stack reads the table's stream: the earlier two would score this phase's level-ups too.
+  await entriesProcesses.stopAll();
+  await stack.stop();
+  const leaderboards = await benchLeaderboards({
+    dynamodbEndpoint: dynamodb.endpoint,
+    tableName,
+    redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    settings,
     started: (stop) => processes.started(stop),
     log,
   });
-  return { comparisons, entries };
+  return { comparisons, entries, leaderboards };
 }
 
 async function main(): Promise<void> {
@@ -147,8 +166,9 @@ async function main(): Promise<void> {
   const loadAverage = os.loadavg()[0]!;
   let comparisons: Comparison[];
   let entries: EntriesReport;
+  let leaderboards: LeaderboardsReport | undefined;
   try {
-    ({ comparisons, entries } = await bench(processes));
+    ({ comparisons, entries, leaderboards } = await bench(processes));
   } finally {
     await processes.stopAll();
   }
@@ -162,11 +182,16 @@ async function main(): Promise<void> {
     settings,
     comparisons,
     entries,
+    ...(leaderboards ? { leaderboards } : {}),
   };
   console.log(markdownTable(report));
   writeJson(report, RESULTS_FILE);
   log(`results written to ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
-  if (comparisons.some((c) => c.floor.errors + c.stack.errors > 0) || entries.floor.failed + entries.stack.failed > 0) {
+  if (
+    comparisons.some((c) => c.floor.errors + c.stack.errors > 0) ||
+    entries.floor.failed + entries.stack.failed > 0 ||
+    (leaderboards !== undefined && leaderboardsFailed(leaderboards))
+  ) {
     log('some requests failed (see the errors column): these figures are not a clean measurement');
     process.exitCode = 1;
   }
