@@ -116,7 +116,8 @@ describe('group ranking', () => {
   it('compareStandings is antisymmetric and transitive', () => {
     fc.assert(
       fc.property(standing, standing, standing, (a, b, c) => {
-        expect(Math.sign(compareStandings(a, b))).toBe(-Math.sign(compareStandings(b, a)));
+        // Opposite signs (their sum is 0; toBe(-x) would tell 0 from -0).
+        expect(Math.sign(compareStandings(a, b)) + Math.sign(compareStandings(b, a))).toBe(0);
         if (compareStandings(a, b) <= 0 && compareStandings(b, c) <= 0) expect(compareStandings(a, c)).toBeLessThanOrEqual(0);
         if (compareStandings(a, b) === 0) expect(a).toEqual(b);
       }),
