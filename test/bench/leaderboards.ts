@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +12,8 @@ import { newProfile } from '../../shared/domain/profile.ts';
 import { BOARD_EPOCH_MS, decodeBoardScore, encodeBoardScore } from '../../shared/domain/ranking.ts';
 import { pointsForLevels } from '../../shared/domain/scoring.ts';
 import { REPO_ROOT, spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
+import { positiveIntegerEnv } from './env.ts';
+import { spawnFloorProcess, type FloorProcess } from './floor-process.ts';
 import { compare, type Comparison, type LoadSettings, type Player, type Scenario, type Target } from './measure.ts';
 
 /**
@@ -86,13 +87,6 @@ export function leaderboardsFailed(report: LeaderboardsReport): boolean {
   );
 }
 
-function positiveIntegerEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const LEVEL_AT_ENTRY = 10;
 const LEVELUP_WARMUP_SECONDS = 2;
@@ -414,43 +408,6 @@ async function unlinkPrefixed(redisUrl: string, prefix: string): Promise<number>
   }
 }
 
-interface FloorProcess {
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-/** Runs leaderboard-floor-server.ts as its own process; resolves once it prints its ready line. */
-function spawnLeaderboardFloor(env: NodeJS.ProcessEnv): Promise<FloorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/leaderboard-floor-server.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /leaderboard floor listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (!url) return;
-      child.stdout.off('data', onData);
-      resolve({ url, stop });
-    };
-    child.stdout.on('data', onData);
-    void exited.then(() => reject(new Error('the leaderboard floor exited before it was ready (see its errors above)')));
-  });
-}
 
 export async function benchLeaderboards(args: {
   dynamodbEndpoint: string;
@@ -507,7 +464,7 @@ export async function benchLeaderboards(args: {
       REDIS_URL: redisUrl,
       LOCAL_EPHEMERAL: '0',
     });
-    floor = await spawnLeaderboardFloor({
+    floor = await spawnFloorProcess('test/bench/leaderboard-floor-server.ts', 'leaderboard floor listening on', {
       TABLE_NAME: tableName,
       DYNAMODB_ENDPOINT: dynamodbEndpoint,
       REDIS_URL: redisUrl,

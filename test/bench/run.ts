@@ -6,6 +6,7 @@ import { ApiClient } from '../support/api-client.ts';
 import { REPO_ROOT, spawnLocalStack } from '../support/local-stack.ts';
 import { benchEntries, type EntriesReport } from './entries.ts';
 import { benchLeaderboards, leaderboardsFailed, type LeaderboardsReport } from './leaderboards.ts';
+import { positiveIntegerEnv } from './env.ts';
 import { spawnFloorServer } from './floor-process.ts';
 import { compare, getMe, recordProgress, type Comparison, type LoadSettings, type Player, type Target } from './measure.ts';
 import { markdownTable, writeJson } from './report.ts';
@@ -23,13 +24,6 @@ import { markdownTable, writeJson } from './report.ts';
 const PLAYERS = 200;
 const RESULTS_FILE = path.join(REPO_ROOT, 'test/bench/results/latest.json');
 
-function positiveIntegerEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const settings: LoadSettings = {
   connections: positiveIntegerEnv('BENCH_CONNECTIONS', 32),
