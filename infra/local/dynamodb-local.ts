@@ -33,6 +33,13 @@ export async function startDynamoDbLocal(options: { dbPath?: string }): Promise<
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   let exited: string | undefined;
   child.on('exit', (code, signal) => (exited = `exited (${signal ?? code}): ${output.trim()}`));
+  // Never outlive the process that started it, whatever way that process ends (but let a
+  // stop already asked for, e.g. an injected crash's SIGTERM, finish cleanly).
+  const killOnExit = () => {
+    if (!child.killed) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   child.on('error', (error) => (exited = error.message));
 
   const endpoint = `http://127.0.0.1:${port}`;
