@@ -7,7 +7,6 @@ import type { GoodSwipeStack } from './stack.ts';
 import { entrySagaSteps, scheduledJobs } from './workloads.ts';
 import { allFunctionSpecs } from './function-specs.ts';
 
-const functionSpecs = allFunctionSpecs;
 
 /**
  * The cdk-nag (AWS Solutions) findings this stack accepts, each on the one resource it is about
@@ -55,7 +54,7 @@ function acknowledgeFunctionFindings(stack: GoodSwipeStack): void {
 
 function acknowledgeTableGrantFindings(stack: GoodSwipeStack): void {
   const tableLogicalId = stack.getLogicalId(stack.table.node.defaultChild as dynamodb.CfnTable);
-  for (const spec of functionSpecs) {
+  for (const spec of allFunctionSpecs) {
     if (spec.tableActions.length === 0) continue; // no grant, no finding
     acknowledge(
       roleOf(stack, spec.name),
@@ -77,7 +76,7 @@ function functionLogicalId(stack: GoodSwipeStack, fn: lambda.IFunction): string 
 }
 
 function acknowledgeVpcFunctionFindings(stack: GoodSwipeStack): void {
-  for (const spec of functionSpecs) {
+  for (const spec of allFunctionSpecs) {
     if (!spec.usesRedis) continue;
     acknowledge(
       roleOf(stack, spec.name),

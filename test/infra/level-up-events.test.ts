@@ -7,23 +7,7 @@ import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import { httpRoutes } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
 import { levelUpEvents, maintenanceJobs, scheduledJobs } from '../../infra/workloads.ts';
-
-/** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */
-const skipBundling = { 'aws:cdk:bundling-stacks': [] };
-
-interface TemplateResource {
-  readonly Type: string;
-  readonly Properties: Record<string, unknown>;
-  readonly Metadata?: Record<string, unknown>;
-  readonly DependsOn?: string[];
-}
-interface PolicyStatement {
-  readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-  readonly Principal?: unknown;
-  readonly Condition?: unknown;
-}
+import { skipBundling, type PolicyStatement, type TemplateResource } from '../support/template.ts';
 
 let stack: GoodSwipeStack;
 let template: Record<string, unknown>;

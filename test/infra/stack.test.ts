@@ -14,24 +14,11 @@ import { fallbackRoute, httpRoutes, routeKeys } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
 import { entrySagaSteps, levelUpEvents, maintenanceJobs, type FunctionSpec } from '../../infra/workloads.ts';
 import { allFunctionSpecs } from '../../infra/function-specs.ts';
+import { skipBundling, type PolicyStatement, type TemplateResource } from '../support/template.ts';
 
-const functionSpecs = allFunctionSpecs;
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-/** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */
-const skipBundling = { 'aws:cdk:bundling-stacks': [] };
-
 /** The parts of the synthesized CloudFormation this file reads. */
-interface TemplateResource {
-  readonly Type: string;
-  readonly Properties: Record<string, unknown>;
-  readonly Metadata?: Record<string, unknown>;
-}
-interface PolicyStatement {
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-}
-
 let app: App;
 let stack: GoodSwipeStack;
 let template: Template;
@@ -224,7 +211,7 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  const names = [...functionSpecs.map((f) => f.name), fallbackRoute.name];
+  const names = [...allFunctionSpecs.map((f) => f.name), fallbackRoute.name];
 
   /** The project's functions: those the local stack finds by their handler-entry metadata. */
   const projectFunctions = () => resourcesOfType('AWS::Lambda::Function').filter(([, r]) => r.Metadata?.[ENTRY_METADATA_KEY]);
@@ -233,7 +220,7 @@ describe('functions', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(stack.functions).sort()).toEqual([...names].sort());
     const entries = projectFunctions().map(([, r]) => r.Metadata?.[ENTRY_METADATA_KEY]);
-    expect(entries.sort()).toEqual([...functionSpecs.map((f) => f.entry), fallbackRoute.entry].sort());
+    expect(entries.sort()).toEqual([...allFunctionSpecs.map((f) => f.entry), fallbackRoute.entry].sort());
   });
 
   it("has no other function than CDK's own Trigger provider", () => {
@@ -252,11 +239,11 @@ describe('functions', () => {
     expect(fs.existsSync(path.join(repoRoot, entry as string)), `${String(entry)} exists`).toBe(true);
   });
 
-  it.each(functionSpecs.map((f) => [f.name, f] as const))('%s has the handler entry of its spec', (name, spec) => {
+  it.each(allFunctionSpecs.map((f) => [f.name, f] as const))('%s has the handler entry of its spec', (name, spec) => {
     expect(resources[functionLogicalId(name)]?.Metadata?.[ENTRY_METADATA_KEY]).toBe(spec.entry);
   });
 
-  it.each(functionSpecs.map((f) => f.name))('%s gets the table name', (name) => {
+  it.each(allFunctionSpecs.map((f) => f.name))('%s gets the table name', (name) => {
     expect(resources[functionLogicalId(name)]?.Properties).toMatchObject({
       Environment: { Variables: { TABLE_NAME: { Ref: logicalIdOf(stack.table) } } },
     });
@@ -275,7 +262,7 @@ describe('functions', () => {
     expect(actions.filter((a) => a.startsWith('dynamodb:') || a.includes('*'))).toEqual(['dynamodb:GetItem']);
   });
 
-  it.each(functionSpecs.map((f) => [f.name, f] as const))('grants %s exactly its tableActions', (name, spec) => {
+  it.each(allFunctionSpecs.map((f) => [f.name, f] as const))('grants %s exactly its tableActions', (name, spec) => {
     const actions = roleActions(functionLogicalId(name));
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(spec.tableActions));
@@ -291,7 +278,7 @@ describe('functions', () => {
     expect(actions.includes('states:StartSyncExecution')).toBe(spec.startsEntrySaga === true);
   });
 
-  it.each(functionSpecs.filter((f) => f.tableActions.length > 0).map((f) => [f.name] as const))(
+  it.each(allFunctionSpecs.filter((f) => f.tableActions.length > 0).map((f) => [f.name] as const))(
     "scopes %s's table grant to the game table and its indexes",
     (name) => {
       const tableId = logicalIdOf(stack.table);

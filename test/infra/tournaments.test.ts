@@ -8,22 +8,9 @@ import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
 import { entrySagaSteps, scheduledJobs } from '../../infra/workloads.ts';
 import { allFunctionSpecs } from '../../infra/function-specs.ts';
+import { skipBundling, type PolicyStatement, type TemplateResource } from '../support/template.ts';
 
-/** Template-only tests: no esbuild bundling (app-synth.test.ts covers it). */
-const skipBundling = { 'aws:cdk:bundling-stacks': [] };
-const functionSpecs = allFunctionSpecs;
 
-interface TemplateResource {
-  readonly Type: string;
-  readonly Properties: Record<string, unknown>;
-  readonly Metadata?: Record<string, unknown>;
-  readonly DependsOn?: string[];
-}
-interface PolicyStatement {
-  readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-}
 /** The parts of an ASL state these tests read. */
 interface AslState {
   readonly Type: string;
@@ -231,9 +218,9 @@ describe('entry saga (Step Functions)', () => {
 
   it('is started only by EnterTournament, with states:StartSyncExecution on this state machine only', () => {
     const [smId] = sm();
-    const starters = functionSpecs.filter((f) => f.startsEntrySaga);
+    const starters = allFunctionSpecs.filter((f) => f.startsEntrySaga);
     expect(starters.map((f) => f.name)).toEqual(['EnterTournament']);
-    for (const spec of functionSpecs) {
+    for (const spec of allFunctionSpecs) {
       const functionId = functionIdOfEntry(spec.entry);
       const env = environmentOf(functionId);
       const stateStatements = roleStatements(roleIdOf(resources[functionId], 'Role')).filter((s) =>
@@ -369,7 +356,7 @@ describe('leaderboard cache (ElastiCache Serverless in an isolated VPC)', () => 
     expect(resources[cacheGroupId]?.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
-  it.each(functionSpecs.map((f) => [f.name, f] as const))(
+  it.each(allFunctionSpecs.map((f) => [f.name, f] as const))(
     '%s runs in the VPC with REDIS_URL and REDIS_KEY_PREFIX if and only if it uses Redis',
     (name, spec) => {
       const functionId = functionIdOfEntry(spec.entry);
@@ -404,7 +391,7 @@ describe('leaderboard cache (ElastiCache Serverless in an isolated VPC)', () => 
   it('keeps the state machine and the API outside the VPC', () => {
     const vpcFunctions = resourcesOfType('AWS::Lambda::Function').filter(([, r]) => r.Properties.VpcConfig);
     expect(vpcFunctions.map(([, r]) => r.Metadata?.[ENTRY_METADATA_KEY]).sort()).toEqual(
-      functionSpecs
+      allFunctionSpecs
         .filter((f) => f.usesRedis)
         .map((f) => f.entry)
         .sort(),
