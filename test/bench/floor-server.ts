@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createTableRef } from '../../shared/adapters/dynamo/client.ts';
 import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
 import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
@@ -18,6 +17,7 @@ import {
   type EntrySagaDeps,
   type EntrySagaState,
 } from '../../shared/use-cases/entry-saga.ts';
+import { requiredEnv, sendJson, serveFloor } from './floor-http.ts';
 
 /**
  * The benchmark's floor: the fastest a server could answer the two benchmarked routes while
@@ -32,17 +32,7 @@ const tableName = requiredEnv('TABLE_NAME');
 const table = createTableRef({ tableName, endpoint: requiredEnv('DYNAMODB_ENDPOINT') });
 const users = new UserRepository(table);
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`floor server: ${name} is not set`);
-  return value;
-}
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-}
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -127,19 +117,4 @@ async function route(request: IncomingMessage, response: ServerResponse): Promis
   sendJson(response, 404, { code: 'ROUTE_NOT_FOUND' });
 }
 
-const server = http.createServer((request, response) => {
-  route(request, response).catch((error: unknown) => {
-    console.error('floor server: request failed', error);
-    if (response.headersSent) response.destroy();
-    else sendJson(response, 500, { code: 'INTERNAL' });
-  });
-});
-
-server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  console.log(`floor listening on http://127.0.0.1:${port}`);
-});
-
-const stop = () => server.close(() => process.exit(0)).closeAllConnections();
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+serveFloor('floor', route);

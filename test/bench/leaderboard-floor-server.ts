@@ -1,10 +1,10 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createTableRef } from '../../shared/adapters/dynamo/client.ts';
 import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
 import { createRedis } from '../../shared/adapters/redis/client.ts';
 import { isEntered } from '../../shared/domain/entry.ts';
 import { decodeBoardScore } from '../../shared/domain/ranking.ts';
+import { requiredEnv, sendJson, serveFloor } from './floor-http.ts';
 
 /**
  * The leaderboards' floor: the fastest a server could answer the two leaderboard routes while
@@ -21,22 +21,12 @@ import { decodeBoardScore } from '../../shared/domain/ranking.ts';
  * REDIS_KEY_PREFIX, FLOOR_TOURNAMENT_ID and the AWS_* credentials set.
  */
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`leaderboard floor server: ${name} is not set`);
-  return value;
-}
 
 const tournamentId = requiredEnv('FLOOR_TOURNAMENT_ID');
 const table = createTableRef({ tableName: requiredEnv('TABLE_NAME'), endpoint: requiredEnv('DYNAMODB_ENDPOINT') });
 const entries = new EntryRepository(table);
 const redis = createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX') });
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-}
 
 async function groupBoard(userId: string, response: ServerResponse): Promise<void> {
   const entry = await entries.get(userId, tournamentId);
@@ -87,25 +77,4 @@ async function route(request: IncomingMessage, response: ServerResponse): Promis
   sendJson(response, 404, { code: 'ROUTE_NOT_FOUND' });
 }
 
-const server = http.createServer((request, response) => {
-  route(request, response).catch((error: unknown) => {
-    console.error('leaderboard floor server: request failed', error);
-    if (response.headersSent) response.destroy();
-    else sendJson(response, 500, { code: 'INTERNAL' });
-  });
-});
-
-server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  console.log(`leaderboard floor listening on http://127.0.0.1:${port}`);
-});
-
-const stop = () => {
-  server.close(() => {
-    redis.disconnect();
-    process.exit(0);
-  });
-  server.closeAllConnections();
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+serveFloor('leaderboard floor', route);
