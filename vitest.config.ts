@@ -1,12 +1,39 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * One suite, four projects (`npm test` runs them all; `npm run test:unit` etc. one). Each starts
+ * only what it needs: unit tests nothing, infra tests one synthesis per worker, integration tests
+ * DynamoDB Local and Redis, end-to-end tests Redis (each stack spawns its own DynamoDB Local).
+ */
 export default defineConfig({
   test: {
-    include: ['test/{unit,integration,e2e,infra}/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
     // Real engines and child stacks: generous hooks, no timing assertions (benchmarks do that).
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // What tests print (the functions' logs, the local stack's lines) is shown for failed tests only.
+    silent: 'passed-only',
+    env: {
+      // Powertools writes to its own console unless in dev mode; through the global console
+      // vitest can hold its lines back for the tests that pass.
+      POWERTOOLS_DEV: 'true',
+    },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          // One module graph per worker, so test/support/synth.ts synthesizes once for all files.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/support/global-setup.ts'] },
+      },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/support/redis-setup.ts'] } },
+    ],
   },
 });

@@ -4,7 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import type { GoodSwipeStack } from './stack.ts';
-import { entrySagaSteps, scheduledJobs } from './workloads.ts';
+import { entrySagaSteps, rebuildWorkflowSteps, scheduledJobs, sealWorkflowSteps, type FunctionSpec } from './workloads.ts';
 import { allFunctionSpecs } from './function-specs.ts';
 
 
@@ -17,7 +17,7 @@ export function acknowledgeNagFindings(stack: GoodSwipeStack): void {
   acknowledgeFunctionFindings(stack);
   acknowledgeTableGrantFindings(stack);
   acknowledgeVpcFunctionFindings(stack);
-  acknowledgeEntrySagaFindings(stack);
+  acknowledgeStateMachineFindings(stack);
   acknowledgeScheduleFindings(stack);
   acknowledgeLevelUpEventFindings(stack);
   acknowledgeUserPoolFindings(stack);
@@ -88,11 +88,16 @@ function acknowledgeVpcFunctionFindings(stack: GoodSwipeStack): void {
   }
 }
 
-function acknowledgeEntrySagaFindings(stack: GoodSwipeStack): void {
-  const role = stack.entrySaga.role;
-  for (const step of Object.values(entrySagaSteps)) {
+function acknowledgeStateMachineFindings(stack: GoodSwipeStack): void {
+  acknowledgeStateMachineRole(stack, stack.entrySaga.role, Object.values(entrySagaSteps));
+  acknowledgeStateMachineRole(stack, stack.sealWorkflow.role, Object.values(sealWorkflowSteps));
+  acknowledgeStateMachineRole(stack, stack.rebuildWorkflow.role, Object.values(rebuildWorkflowSteps));
+}
+
+function acknowledgeStateMachineRole(stack: GoodSwipeStack, role: iam.IRole, steps: readonly FunctionSpec[]): void {
+  for (const step of steps) {
     const fn = stack.functions[step.name];
-    if (fn === undefined) throw new Error(`saga step ${step.name} has no function`);
+    if (fn === undefined) throw new Error(`workflow step ${step.name} has no function`);
     acknowledge(
       role,
       `AwsSolutions-IAM5[Resource::<${functionLogicalId(stack, fn)}.Arn>:*]`,
@@ -127,6 +132,13 @@ function acknowledgeScheduleFindings(stack: GoodSwipeStack): void {
     'AwsSolutions-SQS3',
     'This queue is the dead-letter queue of the schedules: it is where failed invocations end; ' +
       'a dead-letter queue of its own would only move them one step further.',
+  );
+  acknowledge(
+    stack.schedules.onFailureQueue,
+    'AwsSolutions-SQS3',
+    "This queue is the scheduled jobs' on-failure destination (Lambda asynchronous invocation): " +
+      'the invocation records of runs that failed every retry end here, kept 14 days for inspection ' +
+      'and redrive; a dead-letter queue of its own would only move them one step further.',
   );
 }
 

@@ -12,6 +12,8 @@ import { EntrySaga } from './constructs/entry-saga.ts';
 import type { GoodSwipeFunction, WorkloadWiring } from './constructs/lambda.ts';
 import { LevelUpEvents } from './constructs/level-up-events.ts';
 import { MaintenanceJobs } from './constructs/maintenance.ts';
+import { RebuildWorkflow } from './constructs/rebuild-workflow.ts';
+import { SealWorkflow } from './constructs/seal-workflow.ts';
 import { TournamentSchedules } from './constructs/schedules.ts';
 
 export interface GoodSwipeStackProps extends StackProps {
@@ -28,6 +30,10 @@ export class GoodSwipeStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly cache: LeaderboardCache;
   readonly entrySaga: sfn.StateMachine;
+  /** Seals a day: started by the close schedule. */
+  readonly sealWorkflow: sfn.StateMachine;
+  /** Rebuilds every Redis board from DynamoDB: started by the RebuildLeaderboards job. */
+  readonly rebuildWorkflow: sfn.StateMachine;
   readonly schedules: TournamentSchedules;
   /** The level-up outbox: stream -> pipe -> bus -> rule -> queue -> ScoreLevelUps. */
   readonly levelUpEvents: LevelUpEvents;
@@ -64,14 +70,23 @@ export class GoodSwipeStack extends Stack {
       removalPolicy,
     });
     this.api = playerApi.httpApi;
-    this.schedules = new TournamentSchedules(this, 'Schedules', { wiring, runOnDeployAfter: [data] });
+    const sealWorkflow = new SealWorkflow(this, 'SealWorkflow', { wiring });
+    this.sealWorkflow = sealWorkflow.stateMachine;
+    this.schedules = new TournamentSchedules(this, 'Schedules', {
+      wiring: { ...wiring, workflows: { seal: sealWorkflow.stateMachine } },
+      runOnDeployAfter: [data],
+    });
     this.levelUpEvents = new LevelUpEvents(this, 'LevelUpEvents', { wiring });
-    this.maintenance = new MaintenanceJobs(this, 'Maintenance', { wiring });
+    const rebuildWorkflow = new RebuildWorkflow(this, 'RebuildWorkflow', { wiring });
+    this.rebuildWorkflow = rebuildWorkflow.stateMachine;
+    this.maintenance = new MaintenanceJobs(this, 'Maintenance', { wiring: { ...wiring, workflows: { rebuild: rebuildWorkflow.stateMachine } } });
 
     const functions: Record<string, GoodSwipeFunction> = {};
     for (const group of [
       playerApi.functions,
       entrySaga.functions,
+      sealWorkflow.functions,
+      rebuildWorkflow.functions,
       this.schedules.functions,
       this.levelUpEvents.functions,
       this.maintenance.functions,
@@ -88,6 +103,8 @@ export class GoodSwipeStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EntrySagaArn', { value: this.entrySaga.stateMachineArn });
+    new CfnOutput(this, 'SealWorkflowArn', { value: this.sealWorkflow.stateMachineArn });
+    new CfnOutput(this, 'RebuildWorkflowArn', { value: this.rebuildWorkflow.stateMachineArn });
     new CfnOutput(this, 'EventBusName', { value: this.levelUpEvents.bus.eventBusName });
     new CfnOutput(this, 'LevelUpQueueUrl', { value: this.levelUpEvents.queue.queueUrl });
     new CfnOutput(this, 'CacheEndpoint', { value: `${this.cache.endpointAddress}:${this.cache.endpointPort}` });

@@ -12,6 +12,9 @@ export type TableAction =
   | 'dynamodb:Scan'
   | 'dynamodb:BatchGetItem';
 
+/** The Standard state machines a function may start (infra/constructs/seal-workflow.ts, rebuild-workflow.ts). */
+export type WorkflowName = 'seal' | 'rebuild';
+
 export interface FunctionSpec {
   /** PascalCase name; the Lambda function's construct id. */
   readonly name: string;
@@ -23,6 +26,8 @@ export interface FunctionSpec {
   readonly usesRedis?: boolean;
   /** Starts the entry saga synchronously: gets ENTRY_SAGA_ARN and states:StartSyncExecution. */
   readonly startsEntrySaga?: boolean;
+  /** Starts a Standard workflow: gets its ARN (SEAL_WORKFLOW_ARN, REBUILD_WORKFLOW_ARN) and states:StartExecution on it. */
+  readonly startsWorkflow?: WorkflowName;
 }
 
 /**
@@ -64,6 +69,12 @@ export interface ScheduledJobSpec extends FunctionSpec {
   readonly schedule: string;
   /** Also run once when the stack is deployed (a CDK Trigger), e.g. to create today's tournament. */
   readonly runOnDeploy?: boolean;
+  /**
+   * Each run does all that is due up to its scheduled time (a sweep settles every reservation
+   * abandoned before it), so of several missed runs only the last matters: the local stack makes
+   * only that one when its clock jumps (see infra/local/scheduler.ts).
+   */
+  readonly catchUp?: boolean;
 }
 
 /**
@@ -79,20 +90,50 @@ export const scheduledJobs: readonly ScheduledJobSpec[] = [
     tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
   },
   {
-    // At 00:00, and every minute until 02:59: it seals yesterday's tournament only once every
-    // level-up of that day has been scored (a drain check), which may take a moment.
+    // At 00:00 UTC it starts the seal workflow of yesterday (below), which waits for the day's
+    // level-ups to be scored. The runs at 01:00 and 02:00 only matter if that start failed: the
+    // execution's name derives from the day, so a second start changes nothing.
     name: 'CloseTournament',
     entry: 'functions/jobs/close-tournament.ts',
-    schedule: 'cron(* 0-2 * * ? *)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    schedule: 'cron(0 0-2 * * ? *)',
+    tableActions: ['dynamodb:GetItem'],
+    startsWorkflow: 'seal',
   },
   {
     name: 'SweepReservations',
     entry: 'functions/jobs/sweep-reservations.ts',
     schedule: 'rate(1 minute)',
+    catchUp: true,
     tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
   },
 ];
+
+/**
+ * The seal workflow's steps (a Step Functions Standard state machine, infra/constructs/seal-workflow.ts),
+ * one Task state each, named as here. Each invocation does a bounded piece of the seal.
+ */
+export const sealWorkflowSteps = {
+  checkScores: {
+    name: 'CheckScores',
+    entry: 'functions/seal/check-scores.ts',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+  },
+  plan: {
+    name: 'PlanSeal',
+    entry: 'functions/seal/plan-seal.ts',
+    tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+  },
+  sealBatch: {
+    name: 'SealGroupBatch',
+    entry: 'functions/seal/seal-group-batch.ts',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+  },
+  finish: {
+    name: 'FinishSeal',
+    entry: 'functions/seal/finish-seal.ts',
+    tableActions: ['dynamodb:UpdateItem'],
+  },
+} as const satisfies Record<string, FunctionSpec>;
 
 /**
  * Level-up events: the progress transaction writes an outbox item (entity LEVELUP); the table's
@@ -124,12 +165,52 @@ export const levelUpEvents = {
   },
 } as const satisfies { consumer: FunctionSpec } & Record<string, unknown>;
 
-/** Run on demand (`aws lambda invoke`, or `npm run leaderboards:rebuild` locally): Redis from DynamoDB. */
+/** Run on demand (`aws lambda invoke`, or `npm run job -- <file name>` locally). */
 export const maintenanceJobs: readonly FunctionSpec[] = [
   {
+    // After level-up messages dead-lettered (a bug, a long outage): score them from the outbox.
+    name: 'RedriveLevelUps',
+    entry: 'functions/jobs/redrive-level-ups.ts',
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    usesRedis: true,
+  },
+  {
+    // After the cache was lost or flushed: starts the rebuild workflow (below).
     name: 'RebuildLeaderboards',
     entry: 'functions/jobs/rebuild-leaderboards.ts',
+    tableActions: [],
+    startsWorkflow: 'rebuild',
+  },
+];
+
+/**
+ * The rebuild workflow's steps (a Step Functions Standard state machine,
+ * infra/constructs/rebuild-workflow.ts): every Redis board from DynamoDB, the global board through
+ * a parallel scan swapped in atomically, the group boards in batches.
+ */
+export const rebuildWorkflowSteps = {
+  begin: {
+    name: 'BeginRebuild',
+    entry: 'functions/rebuild/begin-rebuild.ts',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    usesRedis: true,
+  },
+  scanSegment: {
+    name: 'ScanProfilesSegment',
+    entry: 'functions/rebuild/scan-profiles-segment.ts',
     tableActions: ['dynamodb:Scan'],
     usesRedis: true,
   },
-];
+  commit: {
+    name: 'CommitGlobalRebuild',
+    entry: 'functions/rebuild/commit-rebuild.ts',
+    tableActions: [],
+    usesRedis: true,
+  },
+  groupBatch: {
+    name: 'RebuildGroupBatch',
+    entry: 'functions/rebuild/rebuild-group-batch.ts',
+    tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+    usesRedis: true,
+  },
+} as const satisfies Record<string, FunctionSpec>;

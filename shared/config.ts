@@ -12,8 +12,14 @@ const configSchema = z.object({
   /** Functions that use the cache (ElastiCache on AWS). */
   REDIS_URL: z.string().min(1).optional(),
   REDIS_KEY_PREFIX: z.string().default('goodswipe:'),
+  /** 'true' for a cluster-mode Redis (ElastiCache Serverless always is): the cluster client. */
+  REDIS_CLUSTER: z.enum(['true', 'false']).default('false').transform((flag) => flag === 'true'),
   /** Functions that start the entry saga. */
   ENTRY_SAGA_ARN: z.string().min(1).optional(),
+  /** The close job starts the seal workflow. */
+  SEAL_WORKFLOW_ARN: z.string().min(1).optional(),
+  /** The rebuild job starts the rebuild workflow. */
+  REBUILD_WORKFLOW_ARN: z.string().min(1).optional(),
   /** Only off AWS: the local stack's Step Functions endpoint. */
   STEPFUNCTIONS_ENDPOINT: z.url().optional(),
 });

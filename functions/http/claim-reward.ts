@@ -1,11 +1,10 @@
 import { repositories } from '../../shared/adapters/repositories.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
-import { callerId, requestTime } from '../../shared/http/request.ts';
 import { json } from '../../shared/http/response.ts';
+import { tournamentPath } from '../../shared/http/schemas.ts';
 import { claimReward } from '../../shared/use-cases/rewards.ts';
 
 /** POST /tournaments/{tournamentId}/reward — the reward by final rank, credited once. */
-export const handler = httpHandler(async (event) => {
-  const input = { userId: callerId(event), tournament: event.pathParameters?.['tournamentId'] ?? '', now: requestTime(event) };
-  return json(200, await claimReward(repositories(), input));
-});
+export const handler = httpHandler(tournamentPath, async ({ userId, now, params }) =>
+  json(200, await claimReward(repositories(), { userId, tournament: params.tournamentId, now })),
+);

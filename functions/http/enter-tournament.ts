@@ -1,11 +1,10 @@
 import { entrySagaRunner } from '../../shared/adapters/repositories.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
-import { callerId, requestTime } from '../../shared/http/request.ts';
 import { json } from '../../shared/http/response.ts';
 import { enterTournament } from '../../shared/use-cases/enter-tournament.ts';
 
 /** POST /tournaments/current/entries — runs the entry saga: 201 when it charged, 200 for an entry made before. */
-export const handler = httpHandler(async (event) => {
-  const { created, entry } = await enterTournament(entrySagaRunner(), { userId: callerId(event), now: requestTime(event) });
+export const handler = httpHandler({}, async ({ userId, now }) => {
+  const { created, entry } = await enterTournament(entrySagaRunner(), { userId, now });
   return json(created ? 201 : 200, entry);
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { leaderboards } from '../../shared/adapters/repositories.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
-import { callerId, validate } from '../../shared/http/request.ts';
 import { json } from '../../shared/http/response.ts';
 import { globalLeaderboard } from '../../shared/use-cases/leaderboards.ts';
 
@@ -11,8 +10,4 @@ const query = z.strictObject({
 });
 
 /** GET /leaderboards/global — everyone by level, a page at a time. */
-export const handler = httpHandler(async (event) => {
-  callerId(event);
-  const input = validate(query, event.queryStringParameters ?? {}, 'query is invalid');
-  return json(200, await globalLeaderboard(leaderboards(), input));
-});
+export const handler = httpHandler({ query }, async ({ query: page }) => json(200, await globalLeaderboard(leaderboards(), page)));

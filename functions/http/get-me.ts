@@ -1,8 +1,7 @@
 import { repositories } from '../../shared/adapters/repositories.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
-import { callerId } from '../../shared/http/request.ts';
 import { json } from '../../shared/http/response.ts';
 import { getOwnProfile } from '../../shared/use-cases/profiles.ts';
 
 /** GET /users/me — the caller's own profile, coins included. */
-export const handler = httpHandler(async (event) => json(200, await getOwnProfile(repositories().users, callerId(event))));
+export const handler = httpHandler({}, async ({ userId }) => json(200, await getOwnProfile(repositories().users, userId)));

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { repositories } from '../../shared/adapters/repositories.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
-import { callerId, validate } from '../../shared/http/request.ts';
 import { json } from '../../shared/http/response.ts';
 import { tournamentHistory } from '../../shared/use-cases/rewards.ts';
 
@@ -11,8 +10,6 @@ const query = z.strictObject({
 });
 
 /** GET /users/me/tournaments — the caller's tournaments, newest first. */
-export const handler = httpHandler(async (event) => {
-  const userId = callerId(event);
-  const { limit, cursor } = validate(query, event.queryStringParameters ?? {}, 'query is invalid');
-  return json(200, await tournamentHistory(repositories(), { userId, limit, cursor }));
-});
+export const handler = httpHandler({ query }, async ({ userId, query: page }) =>
+  json(200, await tournamentHistory(repositories(), { userId, ...page })),
+);

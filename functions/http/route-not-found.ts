@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpHandler } from '../../shared/http/handler.ts';
+import { httpFunction } from '../../shared/http/handler.ts';
 import { compileRoutes, matchRoute } from '../../shared/http/route-match.ts';
 import { problem } from '../../shared/http/response.ts';
 
@@ -7,7 +7,7 @@ import { problem } from '../../shared/http/response.ts';
 const knownRoutes = compileRoutes(z.array(z.string()).parse(JSON.parse(process.env['KNOWN_ROUTES'] ?? '[]')));
 
 /** `$default` route — what no route matched: 405 for a known path, else 404, as problem+json. */
-export const handler = httpHandler(async (event) => {
+export const handler = httpFunction(async (event) => {
   const { method, path } = event.requestContext.http;
   const match = matchRoute(knownRoutes, method, path);
   if (match.kind === 'wrong-method') {

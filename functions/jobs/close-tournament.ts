@@ -1,6 +1,9 @@
-import { repositories } from '../../shared/adapters/repositories.ts';
+import { now } from '../../shared/adapters/clock.ts';
+import { repositories, sealWorkflow } from '../../shared/adapters/repositories.ts';
 import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
-import { closeTournamentBefore } from '../../shared/use-cases/tournaments.ts';
+import { startSealOfDayBefore } from '../../shared/use-cases/seal-tournament.ts';
 
-/** 00:00 UTC and every minute until it is done: seal yesterday's tournament once its scores are in. */
-export const handler = scheduledJob((at) => closeTournamentBefore(repositories(), at));
+/** 00:00 UTC: start the seal workflow of yesterday's tournament (once per day, by execution name). */
+export const handler = scheduledJob((at) =>
+  startSealOfDayBefore({ tournaments: repositories().tournaments, workflow: sealWorkflow() }, at, now()),
+);

@@ -1,8 +1,12 @@
 import { now } from '../../shared/adapters/clock.ts';
-import { tableFromEnv } from '../../shared/adapters/dynamo/client.ts';
-import { leaderboards } from '../../shared/adapters/repositories.ts';
+import { rebuildWorkflow } from '../../shared/adapters/repositories.ts';
 import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
-import { rebuildLeaderboards } from '../../shared/use-cases/rebuild-leaderboards.ts';
 
-/** On demand: rebuild every leaderboard in Redis from DynamoDB (after a Redis loss, say). */
-export const handler = scheduledJob(() => rebuildLeaderboards(tableFromEnv(), leaderboards(), now()));
+/**
+ * On demand (`npm run leaderboards:rebuild`, `aws lambda invoke`): starts the rebuild workflow,
+ * which restores every Redis board from DynamoDB in parallel, bounded steps. One per second at most.
+ */
+export const handler = scheduledJob(async () => {
+  const name = `rebuild-${now().toISOString().replace(/[:.]/g, '-')}`;
+  return { execution: name, outcome: await rebuildWorkflow().start(name, {}) };
+});

@@ -21,8 +21,10 @@ const EXECUTION_TIMEOUT = Duration.seconds(25);
 
 /**
  * Errors worth another try: Lambda's own service failures and throttling, a step's
- * TransientError (a dependency was down or a transaction collided), a task timeout. Every step is
- * idempotent (the reservation id derives from userId + tournamentId), so a retry never charges twice.
+ * TransientError (a dependency was down or a transaction collided), a task timeout, and the
+ * function's own timeout (Lambda reports it as `Sandbox.Timedout`). Every step is idempotent (the
+ * reservation id derives from userId + tournamentId; a sealed group is skipped), so a retry never
+ * charges or pays twice.
  */
 export const RETRYABLE_ERRORS = [
   'Lambda.ServiceException',
@@ -31,6 +33,7 @@ export const RETRYABLE_ERRORS = [
   'Lambda.TooManyRequestsException',
   'TransientError',
   'States.Timeout',
+  'Sandbox.Timedout',
 ] as const;
 
 /**

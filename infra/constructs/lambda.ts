@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { FunctionSpec } from '../workloads.ts';
+import type { FunctionSpec, WorkflowName } from '../workloads.ts';
 
 /** infra/constructs -> repository root: handler entries in routes.ts are relative to it. */
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -106,6 +106,8 @@ export interface WorkloadWiring {
   readonly cache?: CacheAccess;
   /** Required by specs with `startsEntrySaga`. */
   readonly entrySaga?: sfn.IStateMachine;
+  /** Required by specs with `startsWorkflow`. */
+  readonly workflows?: Partial<Record<WorkflowName, sfn.IStateMachine>>;
 }
 
 export interface SpecFunctionOptions {
@@ -122,7 +124,7 @@ export const redisKeyPrefix = (stage: string) => `goodswipe:${stage}:`;
 /**
  * The one way a FunctionSpec (route, saga step, scheduled job) becomes a Lambda function: the
  * table's name and exactly the spec's table actions (on the table and its indexes); with
- * `usesRedis` the VPC, the cache's client security group and REDIS_URL / REDIS_KEY_PREFIX; with
+ * `usesRedis` the VPC, the cache's client security group and REDIS_URL / REDIS_KEY_PREFIX / REDIS_CLUSTER; with
  * `startsEntrySaga` ENTRY_SAGA_ARN and states:StartSyncExecution on that state machine only.
  */
 export function specFunction(
@@ -139,11 +141,18 @@ export function specFunction(
     // Every serverless cache requires TLS: rediss.
     environment.REDIS_URL = `rediss://${cache.endpointAddress}:${cache.endpointPort}`;
     environment.REDIS_KEY_PREFIX = redisKeyPrefix(wiring.stage);
+    // ElastiCache Serverless only runs in cluster mode: the functions use the cluster client.
+    environment.REDIS_CLUSTER = 'true';
     network = { vpc: cache.vpc, securityGroup: cache.clientSecurityGroup };
   }
   if (spec.startsEntrySaga) {
     if (!wiring.entrySaga) throw new Error(`${spec.name} starts the entry saga but no state machine was wired`);
     environment.ENTRY_SAGA_ARN = wiring.entrySaga.stateMachineArn;
+  }
+  const workflow = spec.startsWorkflow && wiring.workflows?.[spec.startsWorkflow];
+  if (spec.startsWorkflow) {
+    if (!workflow) throw new Error(`${spec.name} starts the ${spec.startsWorkflow} workflow but no state machine was wired`);
+    environment[`${spec.startsWorkflow.toUpperCase()}_WORKFLOW_ARN`] = workflow.stateMachineArn;
   }
 
   const fn = new GoodSwipeFunction(scope, spec.name, {
@@ -158,5 +167,6 @@ export function specFunction(
   // table.grant() with no action would write an empty statement.
   if (spec.tableActions.length > 0) wiring.table.grant(fn, ...spec.tableActions);
   if (spec.startsEntrySaga) wiring.entrySaga?.grant(fn, 'states:StartSyncExecution');
+  if (workflow) workflow.grantStartExecution(fn);
   return fn;
 }

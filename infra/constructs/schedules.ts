@@ -1,5 +1,6 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -17,12 +18,27 @@ export interface TournamentSchedulesProps {
   readonly jobs?: readonly ScheduledJobSpec[];
 }
 
+/** Schedule metadata marking a catch-up job (ScheduledJobSpec.catchUp), for the local scheduler. */
+export const CATCH_UP_METADATA_KEY = 'goodswipe:catchUp';
+
+/** Retries Lambda makes of a failed asynchronous invocation (its default, said out loud). */
+export const JOB_RETRY_ATTEMPTS = 2;
+/** A job event older than this is not worth running late: it goes to the on-failure queue instead. */
+const JOB_MAX_EVENT_AGE = Duration.hours(1);
+
 /**
  * The scheduled jobs: one EventBridge Scheduler schedule each (in UTC, exactly on time), whose
- * failed invocations land in a dead-letter queue after retries, and for jobs marked
+ * undeliverable invocations land in a dead-letter queue after retries, and for jobs marked
  * `runOnDeploy` a CDK Trigger that runs the job when the stack is deployed, so a stack deployed
  * mid-day creates today's tournament at once. The jobs are idempotent, so a run that repeats
  * the schedule's (or a replayed one) changes nothing.
+ *
+ * Scheduler invokes Lambda asynchronously: once Lambda has accepted the event, a job that fails
+ * (throws or times out) is Lambda's to retry, twice, and without an on-failure destination the
+ * event would then be dropped. So every job function also has an async invoke config whose
+ * on-failure destination is a queue: failed runs are kept, with their error, for inspection and
+ * redrive. The two queues catch different failures: the dead-letter queue what Scheduler could not
+ * hand to Lambda at all, the on-failure queue what Lambda ran and could not complete.
  */
 export class TournamentSchedules extends Construct {
   /** Job functions by job name. */
@@ -33,6 +49,8 @@ export class TournamentSchedules extends Construct {
   readonly schedulerRoles: Record<string, iam.Role> = {};
   /** Invocations the scheduler gave up on, kept 14 days for inspection and redrive. */
   readonly deadLetterQueue: sqs.Queue;
+  /** Job runs that failed every attempt (Lambda's on-failure destination), with their error. */
+  readonly onFailureQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: TournamentSchedulesProps) {
     super(scope, id);
@@ -44,9 +62,24 @@ export class TournamentSchedules extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
+    // Encrypted and TLS-only like every queue of the stack (the records hold the job's input and
+    // error). 14 days, SQS's maximum: a job that fails over a weekend or a holiday is still there
+    // to read and redrive when someone looks; a job's input is only its scheduled time, so the
+    // records are small and keeping them costs nothing.
+    this.onFailureQueue = new sqs.Queue(this, 'OnFailureQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
     for (const job of props.jobs ?? scheduledJobs) {
       const fn = specFunction(this, job, props.wiring);
       this.functions[job.name] = fn;
+      fn.configureAsyncInvoke({
+        retryAttempts: JOB_RETRY_ATTEMPTS,
+        maxEventAge: JOB_MAX_EVENT_AGE,
+        onFailure: new SqsDestination(this.onFailureQueue),
+      });
 
       // The role only this job's schedule may use (confused-deputy guard: this account's default group).
       const role = new iam.Role(this, `${job.name}SchedulerRole`, {
@@ -75,6 +108,7 @@ export class TournamentSchedules extends Construct {
           deadLetterQueue: this.deadLetterQueue,
         }),
       });
+      if (job.catchUp) (this.schedules[job.name]!.node.defaultChild as CfnResource).addMetadata(CATCH_UP_METADATA_KEY, true);
 
       if (job.runOnDeploy) {
         this.triggers[job.name] = new triggers.Trigger(this, `${job.name}OnDeploy`, {

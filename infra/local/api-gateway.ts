@@ -2,6 +2,27 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
+import { settleWithin } from './lambda-limits.ts';
+import type { RequestTarget } from './request-target.ts';
+
+/** An HTTP API waits at most 30 s for its integration (a quota that cannot be raised). */
+export const INTEGRATION_TIMEOUT_MS = 30_000;
+
+/** The integration did not answer in time: HTTP API answers 503 Service Unavailable. */
+export class IntegrationTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`the integration did not answer within ${timeoutMs / 1000} s`);
+    this.name = 'IntegrationTimeout';
+  }
+}
+
+/**
+ * The function's answer as API Gateway waits for it: at most `timeoutMs`. The function itself
+ * runs on to its own timeout (the runtime reports that); what it answers after is dropped.
+ */
+export function withinIntegrationTimeout<T>(invocation: Promise<T>, timeoutMs = INTEGRATION_TIMEOUT_MS): Promise<T> {
+  return settleWithin(invocation, timeoutMs, () => new IntegrationTimeout(timeoutMs), () => {});
+}
 
 /**
  * API Gateway HTTP API (payload format 2.0) as seen by a Lambda: the event built from a Node
@@ -9,26 +30,26 @@ import type { JWTPayload } from 'jose';
  */
 export function httpApiEvent(args: {
   request: IncomingMessage;
-  url: URL;
+  target: RequestTarget;
   body: string;
   routeKey: string;
   pathParameters: Record<string, string>;
   claims: JWTPayload | undefined;
   now: Date;
 }): APIGatewayProxyEventV2WithJWTAuthorizer {
-  const { request, url, body, routeKey, pathParameters, claims, now } = args;
+  const { request, target, body, routeKey, pathParameters, claims, now } = args;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of target.query) query[name] = name in query ? `${query[name]},${value}` : value;
   const method = request.method ?? 'GET';
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath: target.path,
+    rawQueryString: target.rawQuery,
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
@@ -39,7 +60,7 @@ export function httpApiEvent(args: {
       domainPrefix: 'local',
       http: {
         method,
-        path: url.pathname,
+        path: target.path,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',

@@ -4,14 +4,17 @@ import { validate } from '../../shared/http/request.ts';
 import { ClockWentBack, type LocalClock } from './clock.ts';
 import { faultRuleSchema, type LocalFaults } from './faults.ts';
 import type { LocalJwtIssuer } from './jwt-issuer.ts';
+import type { LocalDestinationQueues } from './async-invoke.ts';
 import type { Execution, LocalStepFunctions } from './step-functions.ts';
 
 /** A schedule that fired because the clock passed its time. */
 export interface FiredSchedule {
   readonly schedule: string;
   readonly at: string;
-  /** How many consecutive due runs this one run stands for (see LocalScheduler). */
+  /** How many due runs of a catch-up job this one run stands for (see LocalScheduler). */
   readonly coalesced?: number;
+  /** The job failed every attempt: its last error, and the on-failure queue that got the record. */
+  readonly failed?: { readonly attempts: number; readonly errorType: string; readonly destination?: string };
 }
 
 export interface ControlDeps {
@@ -25,6 +28,10 @@ export interface ControlDeps {
   readonly stepFunctions: LocalStepFunctions;
   /** Invokes the job function of functions/jobs/<job>.ts, as `aws lambda invoke` would; undefined if none. */
   readonly runJob: (job: string) => Promise<{ result: unknown } | undefined>;
+  /** What asynchronous invocations left in their on-failure queues. */
+  readonly destinations: LocalDestinationQueues;
+  /** The local Step Functions API's URL, reported by the health route. */
+  readonly stepFunctionsEndpoint: string;
 }
 
 export interface ControlRequest {
@@ -51,7 +58,8 @@ export const controlRoutes: Record<string, ControlRoute> = {
   'GET /_local/health': async (deps) => {
     const checks = await deps.health();
     const ok = Object.values(checks).every((state) => state === 'ok');
-    return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', now: deps.clock.now().toISOString(), ...checks } };
+    const body = { status: ok ? 'ok' : 'degraded', now: deps.clock.now().toISOString(), ...checks, stepFunctionsEndpoint: deps.stepFunctionsEndpoint };
+    return { status: ok ? 200 : 503, body };
   },
 
   'POST /_local/sign-in': async (deps, { body }) => {
@@ -95,8 +103,7 @@ export const controlRoutes: Record<string, ControlRoute> = {
   },
 
   'GET /_local/executions': async (deps, { query }) => {
-    const limit = validate(executionsQuery, { limit: query.get('limit') ?? undefined }, 'limit must be 1-1000').limit;
-    return { status: 200, body: { items: deps.stepFunctions.list(limit).map(executionSummary) } };
+    return { status: 200, body: { items: deps.stepFunctions.list(limitOf(query)).map(executionSummary) } };
   },
 
   'GET /_local/executions/{executionId}': async (deps, { params }) => {
@@ -104,9 +111,17 @@ export const controlRoutes: Record<string, ControlRoute> = {
     if (!execution) throw new ApiError('ROUTE_NOT_FOUND', `no execution ${params['executionId']}`);
     return { status: 200, body: execution };
   },
+
+  // The on-failure queues of asynchronous invocations (scheduled jobs), newest record first.
+  'GET /_local/destinations': async (deps, { query }) => {
+    return { status: 200, body: { items: deps.destinations.list(limitOf(query)) } };
+  },
 };
 
-const executionsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+/** `?limit=` of the list routes. */
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const limitOf = (query: URLSearchParams) =>
+  validate(listQuery, { limit: query.get('limit') ?? undefined }, 'limit must be 1-1000').limit;
 
 function executionSummary(execution: Execution) {
   const { executionId, status, startedAt, stoppedAt, input } = execution;

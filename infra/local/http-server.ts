@@ -1,53 +1,51 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { ApiError, PROBLEM_CONTENT_TYPE, problemOf, type ErrorCode, type FieldError } from '../../shared/http/problem.ts';
+import { ApiError } from '../../shared/http/problem.ts';
+import { validate } from '../../shared/http/request.ts';
 import { compileRoutes, matchRoute } from '../../shared/http/route-match.ts';
-import { httpApiEvent, httpApiResult } from './api-gateway.ts';
+import { pathParam } from '../../shared/http/schemas.ts';
+import { httpApiEvent, httpApiResult, IntegrationTimeout, withinIntegrationTimeout } from './api-gateway.ts';
+import { ClientErrorResponder, MalformedRequest } from './client-errors.ts';
 import { controlRoutes, type ControlDeps } from './control-routes.ts';
+import { BodyTooLarge, BodyUnreadable, readBody, send, sendProblem } from './http-io.ts';
 import type { LocalJwtIssuer } from './jwt-issuer.ts';
 import type { LocalLambdaRuntime } from './lambda-runtime.ts';
-import { stepFunctionsApi } from './step-functions-api.ts';
+import { parseRequestTarget, type RequestTarget } from './request-target.ts';
 import type { RouteModel } from './template.ts';
 
-/** API Gateway's own cap is 10 MB; the functions enforce the contract's 16 KiB. */
-const MAX_REQUEST_BYTES = 1024 * 1024;
+/** API Gateway HTTP API's quota for the request line and headers together. */
+const MAX_HEADER_BYTES = 10 * 1024;
 
 export interface LocalHttpDeps extends ControlDeps {
   readonly routes: readonly RouteModel[];
   readonly runtime: LocalLambdaRuntime;
   readonly issuer: LocalJwtIssuer;
+  /** How long API Gateway waits for a function (default: HTTP API's 30 s). */
+  readonly integrationTimeoutMs?: number;
 }
 
-class BodyTooLarge extends Error {}
+type Serve = (request: IncomingMessage, response: ServerResponse, target: RequestTarget, body: string) => Promise<void>;
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        reject(new BodyTooLarge());
-        request.resume();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
-  response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
-  response.end(body);
-}
-
-function sendProblem(response: ServerResponse, code: ErrorCode, detail?: string, errors?: readonly FieldError[]): void {
-  const problem = problemOf(code, detail, errors);
-  send(response, problem.status, { 'content-type': PROBLEM_CONTENT_TYPE }, JSON.stringify(problem));
+/** What a failed request gets: the contract's problem+json, never a stack trace or a reset. */
+function answerFailure(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+  if (response.headersSent || error instanceof BodyUnreadable) return void response.destroy();
+  if (error instanceof MalformedRequest) {
+    return sendProblem(response, 'VALIDATION_ERROR', error.message, undefined, { connection: 'close' });
+  }
+  if (error instanceof BodyTooLarge) return sendProblem(response, 'PAYLOAD_TOO_LARGE', 'request body is too large');
+  if (error instanceof ApiError) return sendProblem(response, error.code, error.detail, error.errors);
+  // HTTP API stopped waiting after 30 s: 503 (AWS's body is {"message":"Service Unavailable"}).
+  if (error instanceof IntegrationTimeout) return sendProblem(response, 'SERVICE_UNAVAILABLE', error.message);
+  // What HTTP API does when the function fails (it threw, timed out as Sandbox.Timedout, or
+  // returned more than 6 MB): a 500 that reveals nothing ({"message":"Internal Server Error"} on AWS).
+  console.error(`Good Swipe local stack: ${request.method} ${request.url} failed:`, error);
+  sendProblem(response, 'INTERNAL', 'an unexpected error occurred');
 }
 
 /**
  * The local stand-in for API Gateway: `/_local/*` control routes, then the template's routes
  * (JWT check where the route has the authorizer, HTTP API v2 event, the same handler module).
+ * Whatever arrives (a target that is no URL, a method or framing Node cannot parse, headers
+ * over the limit) is answered with problem+json; nothing a client sends can stop the process.
  */
 export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
   const apiRoutes = compileRoutes(deps.routes.map((r) => r.routeKey));
@@ -55,10 +53,11 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
   const fallback = byRouteKey.get('$default');
   const localRoutes = compileRoutes(Object.keys(controlRoutes));
 
-  const serveControl = async (request: IncomingMessage, response: ServerResponse, url: URL, body: string) => {
-    const match = matchRoute(localRoutes, request.method ?? 'GET', url.pathname);
+  const serveControl: Serve = async (request, response, target, body) => {
+    const match = matchRoute(localRoutes, request.method ?? 'GET', target.path);
     if (match.kind === 'wrong-method') return sendProblem(response, 'METHOD_NOT_ALLOWED', `use ${match.allowed.join(', ')}`);
-    if (match.kind === 'none') return sendProblem(response, 'ROUTE_NOT_FOUND', `no local route ${url.pathname}`);
+    if (match.kind === 'none') return sendProblem(response, 'ROUTE_NOT_FOUND', `no local route ${target.path}`);
+    for (const [name, value] of Object.entries(match.pathParameters)) validate(pathParam, value, 'path is invalid', name);
     let parsed: unknown;
     try {
       parsed = body.length > 0 ? JSON.parse(body) : {};
@@ -67,54 +66,48 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
     }
     const result = await controlRoutes[match.route.routeKey]!(deps, {
       body: parsed,
-      query: url.searchParams,
+      query: target.query,
       params: match.pathParameters,
     });
     if (result.body === undefined) return send(response, result.status, {}, '');
     send(response, result.status, { 'content-type': 'application/json' }, JSON.stringify(result.body));
   };
 
-  const serveApi = async (request: IncomingMessage, response: ServerResponse, url: URL, body: string) => {
-    const match = matchRoute(apiRoutes, request.method ?? 'GET', url.pathname);
+  const serveApi: Serve = async (request, response, target, body) => {
+    const match = matchRoute(apiRoutes, request.method ?? 'GET', target.path);
     const route = match.kind === 'matched' ? byRouteKey.get(match.route.routeKey) : fallback;
-    if (!route) return sendProblem(response, 'ROUTE_NOT_FOUND', `no route for ${request.method} ${url.pathname}`);
+    if (!route) return sendProblem(response, 'ROUTE_NOT_FOUND', `no route for ${request.method} ${target.path}`);
     const claims = route.requiresJwt ? await deps.issuer.verify(request.headers.authorization) : undefined;
     if (route.requiresJwt && !claims) return sendProblem(response, 'UNAUTHORIZED', 'missing, expired or invalid bearer token');
     const event = httpApiEvent({
       request,
-      url,
+      target,
       body,
       routeKey: route.routeKey,
       pathParameters: match.kind === 'matched' ? match.pathParameters : {},
       claims,
       now: deps.clock.now(),
     });
-    const result = httpApiResult(await deps.runtime.invoke(route.functionLogicalId, event));
+    const invocation = deps.runtime.invoke(route.functionLogicalId, event);
+    const result = httpApiResult(await withinIntegrationTimeout(invocation, deps.integrationTimeoutMs));
     send(response, result.statusCode, { ...result.headers, 'apigw-requestid': event.requestContext.requestId }, result.body);
   };
 
-  // The AWS SDK's Step Functions calls (JSON protocol, one POST with an X-Amz-Target header).
-  const serveAwsApi = async (request: IncomingMessage, response: ServerResponse, _url: URL, body: string) => {
-    const result = await stepFunctionsApi(deps.stepFunctions, String(request.headers['x-amz-target']), body);
-    send(response, result.status, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(result.body));
+  // Node answers a missing Host with an empty 400 of its own: API Gateway does not need one here.
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false });
+  const clientErrors = new ClientErrorResponder(server);
+  const serve = (request: IncomingMessage, response: ServerResponse) => {
+    const target = parseRequestTarget(request.url ?? '/');
+    readBody(request, clientErrors.track(request, response))
+      .then((body) => {
+        if (!target) throw new ApiError('VALIDATION_ERROR', 'the request target is neither a path nor an absolute http(s) URL');
+        return (target.path.startsWith('/_local/') ? serveControl : serveApi)(request, response, target, body);
+      })
+      .catch((error: unknown) => answerFailure(request, response, error))
+      .catch(() => response.destroy());
   };
-
-  const serverFor = (request: IncomingMessage, url: URL) => {
-    if (request.headers['x-amz-target']) return serveAwsApi;
-    return url.pathname.startsWith('/_local/') ? serveControl : serveApi;
-  };
-
-  return http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    readBody(request)
-      .then((body) => serverFor(request, url)(request, response, url, body))
-      .catch((error: unknown) => {
-        if (response.headersSent) return response.destroy();
-        if (error instanceof BodyTooLarge) return sendProblem(response, 'PAYLOAD_TOO_LARGE', 'request body is too large');
-        if (error instanceof ApiError) return sendProblem(response, error.code, error.detail, error.errors);
-        // What API Gateway does when the integration fails: a 500 that reveals nothing.
-        console.error(`Good Swipe local stack: ${request.method} ${url.pathname} failed:`, error);
-        sendProblem(response, 'INTERNAL', 'an unexpected error occurred');
-      });
-  });
+  server.on('request', serve);
+  // An `Expect:` other than 100-continue: Node would answer an empty 417; served as if absent.
+  server.on('checkExpectation', serve);
+  return server;
 }

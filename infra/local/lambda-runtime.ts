@@ -2,30 +2,55 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { LambdaTimeoutError, responsePayload, settleWithin, type LateOutcome } from './lambda-limits.ts';
 import type { FunctionModel, LocalModel } from './template.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-/** JSON round trip: a handler gets and returns copies, as across Lambda's wire. */
+export interface InvokeOptions {
+  /** The invocation's request id; Lambda keeps one id across the retries of an asynchronous event. */
+  readonly requestId?: string;
+}
+
+/** JSON round trip: a handler gets a copy of its event, as across Lambda's wire. */
 const overTheWire = <T>(value: T): T => (value === undefined ? value : JSON.parse(JSON.stringify(value)));
+
+/** The local stack's log: one line on stderr, as the other stand-ins write theirs. */
+export const logLocalStackLine = (line: string) => console.error(`Good Swipe local stack: ${line}`);
 
 /**
  * Runs the template's functions in this process: imports each `goodswipe:entry` module once
- * (a warm container) and invokes its handler with a Lambda-shaped context.
+ * (a warm container) and invokes its handler with a Lambda-shaped context, within the limits
+ * Lambda enforces: the function's Timeout and the 6 MB response payload.
+ *
+ * A handler still running at its deadline fails the invocation as a Lambda timeout does
+ * (`Sandbox.Timedout`). Lambda would stop its sandbox; here it cannot be stopped, so it runs on,
+ * and its late result (or error) is only logged, never returned to anyone.
  */
 export class LocalLambdaRuntime {
   private readonly loaded = new Map<string, Promise<Handler>>();
 
   constructor(
-    private readonly model: LocalModel,
+    private readonly model: Pick<LocalModel, 'functions'>,
     private readonly repoRoot: string,
+    private readonly log: (line: string) => void = logLocalStackLine,
   ) {}
 
-  async invoke(functionLogicalId: string, event: unknown): Promise<unknown> {
+  async invoke(functionLogicalId: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     const fn = this.model.functions.get(functionLogicalId);
     if (!fn) throw new Error(`no function ${functionLogicalId} in the template`);
+    // Loading the module is Lambda's Init phase: it does not count against the invocation's timeout.
     const handler = await this.handlerOf(fn);
-    return overTheWire(await handler(overTheWire(event), lambdaContext(fn)));
+    const requestId = options.requestId ?? randomUUID();
+    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    const run = Promise.resolve().then(() => handler(overTheWire(event), lambdaContext(fn, requestId, deadline)));
+    const result = await settleWithin(
+      run,
+      deadline - Date.now(),
+      () => new LambdaTimeoutError(requestId, fn.timeoutSeconds),
+      (outcome) => this.log(lateLine(fn, requestId, outcome)),
+    );
+    return responsePayload(result);
   }
 
   private handlerOf(fn: FunctionModel): Promise<Handler> {
@@ -42,8 +67,12 @@ export class LocalLambdaRuntime {
   }
 }
 
-function lambdaContext(fn: FunctionModel): Context {
-  const deadline = Date.now() + fn.timeoutSeconds * 1000;
+function lateLine(fn: FunctionModel, requestId: string, outcome: LateOutcome): string {
+  const how = outcome.settled === 'resolved' ? 'returned' : `threw ${String(outcome.error)}`;
+  return `${fn.logicalId} (request ${requestId}) ${how} after its ${fn.timeoutSeconds} s timeout; ignored (Lambda would have stopped it)`;
+}
+
+function lambdaContext(fn: FunctionModel, requestId: string, deadline: number): Context {
   const name = `local-${fn.logicalId}`;
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -51,9 +80,10 @@ function lambdaContext(fn: FunctionModel): Context {
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
     memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
+    awsRequestId: requestId,
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: 'local',
+    // The same deadline the runtime enforces, so a handler that budgets its time sees the truth.
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => {},
     fail: () => {},

@@ -6,6 +6,8 @@ import { startLocalStack } from './stack.ts';
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const stack = await startLocalStack(options);
+  // The ready line comes last: whoever waits for it has every line before it.
+  console.log(`Good Swipe local stack: Step Functions API (local control plane, no auth) on ${stack.stepFunctionsEndpoint}`);
   console.log(`Good Swipe local stack listening on ${stack.url}`);
 
   let stopping = false;

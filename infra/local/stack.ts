@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { installClock } from '../../shared/adapters/clock.ts';
 import { installFaultInjector } from '../../shared/adapters/faults.ts';
 import { createRedis } from '../../shared/adapters/redis/client.ts';
+import { LocalAsyncInvoker, LocalDestinationQueues } from './async-invoke.ts';
 import { LocalClock } from './clock.ts';
 import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalFaults } from './faults.ts';
+import { listenLocally } from './http-io.ts';
 import { createLocalHttpServer } from './http-server.ts';
 import { LocalJwtIssuer } from './jwt-issuer.ts';
 import { LocalLambdaRuntime } from './lambda-runtime.ts';
@@ -20,6 +21,7 @@ import { DynamoDbStreamPoller, fileCheckpoint } from './dynamodb-stream.ts';
 import { LocalEventPlumbing } from './event-plumbing.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStepFunctions } from './step-functions.ts';
+import { createStepFunctionsServer } from './step-functions-server.ts';
 import { readModel, resolveEnvironment, synthesizeTemplate } from './template.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,6 +29,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export interface RunningLocalStack {
   readonly url: string;
   readonly port: number;
+  /** The local Step Functions API (the functions' STEPFUNCTIONS_ENDPOINT): no auth, never public. */
+  readonly stepFunctionsEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -71,13 +75,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
 
     const id = stackId(options);
     const keyPrefix = `goodswipe:${id}:`;
-    const redis = createRedis({ url: redisServer.url, keyPrefix });
+    const redis = createRedis({ url: redisServer.url, keyPrefix, cluster: redisServer.cluster });
     redis.on('error', () => {}); // health reports it; functions degrade on their own
     stoppers.push(async () => redis.disconnect());
 
     // The functions read their configuration from the environment, as on AWS. The AWS-only
     // endpoints (ElastiCache) are this machine's; all functions share one process environment.
-    const localValues = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: keyPrefix };
+    // REDIS_CLUSTER follows the server found (the template says 'true', as ElastiCache Serverless is).
+    const localValues = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: keyPrefix, REDIS_CLUSTER: String(redisServer.cluster) };
     const environment: Record<string, string> = {};
     for (const fn of model.functions.values()) {
       Object.assign(environment, resolveEnvironment(fn.environment, model, template, localValues));
@@ -109,7 +114,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
 
     const runtime = new LocalLambdaRuntime(model, REPO_ROOT);
     const stepFunctions = new LocalStepFunctions(model.stateMachines, runtime, clock);
-    const scheduler = new LocalScheduler(model.schedules, (fn, event) => runtime.invoke(fn, event), clock.now());
+    // Scheduler invokes asynchronously: retries, then the function's on-failure queue.
+    const destinations = new LocalDestinationQueues();
+    const asyncInvoker = new LocalAsyncInvoker({
+      invoke: (fn, event, invokeOptions) => runtime.invoke(fn, event, invokeOptions),
+      configs: model.asyncInvokeConfigs,
+      destinations,
+      now: () => clock.now(),
+    });
+    const scheduler = new LocalScheduler(model.schedules, (fn, event) => asyncInvoker.invoke(fn, event), clock.now());
+    // The functions' AWS SDK calls to Step Functions go to a listener of their own, apart from the public API.
+    const stepFunctionsListener = await listenLocally(createStepFunctionsServer(stepFunctions), 0);
+    stoppers.push(stepFunctionsListener.close);
+    const stepFunctionsEndpoint = `http://127.0.0.1:${stepFunctionsListener.port}`;
+    process.env['STEPFUNCTIONS_ENDPOINT'] = stepFunctionsEndpoint;
     const server = createLocalHttpServer({
       routes: model.routes,
       runtime,
@@ -117,6 +135,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       clock,
       faults,
       stepFunctions,
+      destinations,
+      stepFunctionsEndpoint,
       health: async () => ({
         dynamodb: await admin.send(new ListTablesCommand({ Limit: 1 })).then(() => 'ok', () => 'down'),
         redis: await redis.ping().then(() => 'ok', () => 'down'),
@@ -127,20 +147,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         return fn ? { result: await runtime.invoke(fn.logicalId, {}) } : undefined;
       },
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, '127.0.0.1', resolve);
-    });
-    stoppers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
-    const { port } = server.address() as AddressInfo;
-    // The functions' AWS SDK calls to Step Functions come back to this server.
-    process.env['STEPFUNCTIONS_ENDPOINT'] = `http://127.0.0.1:${port}`;
+    const { port, close } = await listenLocally(server, options.port);
+    stoppers.push(close);
 
     // The outbox: the table's stream through the template's pipe, bus, rules and queues.
     const plumbing = new LocalEventPlumbing(model, (fn, event) => runtime.invoke(fn, event), clock);
@@ -161,7 +169,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     // Real time keeps passing between moves of the clock: fire what falls due each second.
     const ticker = setInterval(() => void scheduler.runUpTo(clock.now()).catch(() => {}), 1000);
     stoppers.push(async () => clearInterval(ticker));
-    return { url: `http://127.0.0.1:${port}`, port, stop: stopAll };
+    return { url: `http://127.0.0.1:${port}`, port, stepFunctionsEndpoint, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

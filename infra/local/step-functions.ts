@@ -5,6 +5,7 @@ import type { LocalLambdaRuntime } from './lambda-runtime.ts';
 import type { StateMachineModel } from './template.ts';
 
 type EventLogs = ReturnType<StateMachine['run']>['eventLogs'];
+type EventLog = EventLogs extends AsyncGenerator<infer E> ? E : never;
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
@@ -19,6 +20,7 @@ export interface ExecutionEvent {
 
 export interface Execution {
   readonly executionId: string;
+  readonly name: string;
   readonly executionArn: string;
   readonly stateMachineArn: string;
   status: ExecutionStatus;
@@ -29,19 +31,70 @@ export interface Execution {
   error?: string;
   cause?: string;
   readonly events: ExecutionEvent[];
+  /** The events Step Functions would have written to this execution's history (see historyEventsOf). */
+  historyEvents: number;
+  /** Settles when the execution stops. */
+  readonly done: Promise<void>;
 }
+
+/**
+ * What Step Functions enforces, enforced here too (AWS Step Functions quotas):
+ * - a state's input or output, and an execution's input, is at most 256 KiB (States.DataLimitExceeded);
+ * - a Standard execution's history holds at most 25,000 events: past that the execution fails;
+ * - an Express execution runs at most 5 minutes;
+ * - an inline Map runs at most 40 iterations at once, whatever MaxConcurrency says;
+ * - StartSyncExecution serves Express state machines only; a Standard execution name is used once.
+ */
+export const STEP_FUNCTIONS_LIMITS = {
+  payloadBytes: 256 * 1024,
+  historyEvents: 25_000,
+  expressSeconds: 300,
+  inlineMapConcurrency: 40,
+} as const;
+
+/**
+ * A Wait state pauses this long in real time here, whatever its duration: the project's Wait
+ * states are polls whose next step reads the local clock (CheckScores decides by `now()`), and
+ * the local clock may be far from real time (`--clock`, `POST /_local/clock`). So a wait that
+ * lasts 30 s on AWS is a 1 s pause locally, and moving the clock is what ends a deadline.
+ */
+export const LOCAL_WAIT_MS = 1_000;
 
 /** Executions kept for `/_local/executions`, newest first; older ones are dropped. */
 const KEEP_EXECUTIONS = 1000;
 
+/** Step Functions API errors, named as the service names them. */
+export class StepFunctionsError extends Error {
+  constructor(
+    override readonly name: 'StateMachineDoesNotExist' | 'ExecutionAlreadyExists' | 'InvalidExecutionInput' | 'StateMachineTypeNotSupported',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A failure the service raises inside an execution (its ASL error name and cause). */
+class ExecutionFailure extends Error {
+  constructor(
+    override readonly name: string,
+    readonly causeText: string,
+  ) {
+    super(causeText);
+  }
+}
+
 /**
  * The local stand-in for Step Functions: the very ASL of the template runs in
  * aws-local-stepfunctions, each Task state bound to the function the template names, and every
- * execution is kept with its state-by-state history (the console's view).
+ * execution is kept with its state-by-state history (the console's view). The adapter adds what
+ * the library does not model: the service limits above, Standard executions started
+ * asynchronously with unique names, and Wait states on the local clock.
  */
 export class LocalStepFunctions {
   private readonly machines: Map<string, { model: StateMachineModel; machine: StateMachine }>;
   private readonly executions: Execution[] = [];
+  /** Standard execution names in use (AWS keeps them 90 days; locally, for the stack's life). */
+  private readonly names = new Map<string, Execution>();
 
   constructor(
     models: readonly StateMachineModel[],
@@ -49,7 +102,7 @@ export class LocalStepFunctions {
     private readonly clock: LocalClock,
   ) {
     this.machines = new Map(
-      models.map((model) => [model.arn, { model, machine: new StateMachine(model.definition as never) }]),
+      models.map((model) => [model.arn, { model, machine: new StateMachine(withServiceLimits(model) as never) }]),
     );
   }
 
@@ -57,42 +110,30 @@ export class LocalStepFunctions {
     return this.machines.has(stateMachineArn);
   }
 
-  /** Runs an execution to its end, as StartSyncExecution does. */
-  async runSync(stateMachineArn: string, input: unknown): Promise<Execution> {
-    const entry = this.machines.get(stateMachineArn);
-    if (!entry) throw new Error(`no state machine ${stateMachineArn}`);
-    const executionId = randomUUID();
-    const execution: Execution = {
-      executionId,
-      executionArn: `${stateMachineArn.replace(':stateMachine:', ':express:')}:${executionId}:${executionId}`,
-      stateMachineArn,
-      status: 'RUNNING',
-      startedAt: this.clock.now().toISOString(),
-      input,
-      events: [],
-    };
-    this.remember(execution);
-
-    const taskHandlers = Object.fromEntries(
-      [...entry.model.taskFunctions].map(([state, fn]) => [state, (stateInput: unknown) => this.runtime.invoke(fn, stateInput)]),
-    );
-    const run = entry.machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: taskHandlers as never },
-    });
-    const history = this.record(execution, run.eventLogs);
-    try {
-      execution.output = await run.result;
-      execution.status = 'SUCCEEDED';
-    } catch (error) {
-      const failure = error as Error & { cause?: unknown };
-      execution.status = 'FAILED';
-      // ExecutionError wraps the state's error; its name is the ASL error (States.*, a step's name).
-      const inner = (failure.cause ?? failure) as Error;
-      execution.error = inner.name;
-      execution.cause = typeof inner.cause === 'string' ? inner.cause : inner.message;
+  /** StartExecution: returns at once; the execution runs on. A Standard name is used once. */
+  start(stateMachineArn: string, input: unknown, name?: string): Execution {
+    const { model } = this.machineOf(stateMachineArn);
+    if (name !== undefined && model.type === 'STANDARD') {
+      const existing = this.names.get(`${stateMachineArn}:${name}`);
+      if (existing) {
+        // Idempotent for a running execution with the same input, as on AWS; refused otherwise.
+        if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
+        throw new StepFunctionsError('ExecutionAlreadyExists', `execution ${name} already exists`);
+      }
     }
-    await history;
-    execution.stoppedAt = this.clock.now().toISOString();
+    const execution = this.run(stateMachineArn, input, name);
+    if (name !== undefined && model.type === 'STANDARD') this.names.set(`${stateMachineArn}:${name}`, execution);
+    return execution;
+  }
+
+  /** StartSyncExecution: runs an Express execution to its end. */
+  async runSync(stateMachineArn: string, input: unknown): Promise<Execution> {
+    const { model } = this.machineOf(stateMachineArn);
+    if (model.type !== 'EXPRESS') {
+      throw new StepFunctionsError('StateMachineTypeNotSupported', 'StartSyncExecution serves Express state machines only');
+    }
+    const execution = this.run(stateMachineArn, input);
+    await execution.done;
     return execution;
   }
 
@@ -101,7 +142,67 @@ export class LocalStepFunctions {
   }
 
   get(executionId: string): Execution | undefined {
-    return this.executions.find((e) => e.executionId === executionId);
+    return this.executions.find((e) => e.executionId === executionId || e.executionArn === executionId);
+  }
+
+  private machineOf(stateMachineArn: string) {
+    const entry = this.machines.get(stateMachineArn);
+    if (!entry) throw new StepFunctionsError('StateMachineDoesNotExist', `no state machine ${stateMachineArn}`);
+    return entry;
+  }
+
+  private run(stateMachineArn: string, input: unknown, name?: string): Execution {
+    const { model, machine } = this.machineOf(stateMachineArn);
+    if (jsonBytes(input) > STEP_FUNCTIONS_LIMITS.payloadBytes) {
+      throw new StepFunctionsError('InvalidExecutionInput', 'the execution input is over 256 KiB');
+    }
+    const executionId = randomUUID();
+    const executionName = name ?? executionId;
+    const kind = model.type === 'EXPRESS' ? 'express' : 'execution';
+    const base = stateMachineArn.replace(':stateMachine:', `:${kind}:`);
+    let settle!: () => void;
+    const execution: Execution = {
+      executionId,
+      name: executionName,
+      executionArn: model.type === 'EXPRESS' ? `${base}:${executionName}:${executionId}` : `${base}:${executionName}`,
+      stateMachineArn,
+      status: 'RUNNING',
+      startedAt: this.clock.now().toISOString(),
+      input,
+      events: [],
+      historyEvents: 0,
+      done: new Promise<void>((resolve) => (settle = resolve)),
+    };
+    this.remember(execution);
+
+    const taskHandlers = Object.fromEntries(
+      [...model.taskFunctions].map(([state, fn]) => [state, (stateInput: unknown) => this.runtime.invoke(fn, stateInput)]),
+    );
+    const run = machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: everyWait(LOCAL_WAIT_MS) },
+    });
+    let limitBreach: ExecutionFailure | undefined;
+    const history = this.record(execution, run.eventLogs, (failure) => {
+      limitBreach ??= failure;
+      run.abort();
+    });
+    void (async () => {
+      try {
+        execution.output = await run.result;
+        execution.status = 'SUCCEEDED';
+      } catch (error) {
+        const failure = limitBreach ?? ((error as Error & { cause?: unknown }).cause ?? error);
+        execution.status = 'FAILED';
+        // ExecutionError wraps the state's error; its name is the ASL error (States.*, a step's name).
+        const inner = failure as Error & { causeText?: string };
+        execution.error = inner.name;
+        execution.cause = inner.causeText ?? (typeof inner.cause === 'string' ? inner.cause : inner.message);
+      }
+      await history.catch(() => undefined);
+      execution.stoppedAt = this.clock.now().toISOString();
+      settle();
+    })();
+    return execution;
   }
 
   private remember(execution: Execution): void {
@@ -109,9 +210,18 @@ export class LocalStepFunctions {
     this.executions.length = Math.min(this.executions.length, KEEP_EXECUTIONS);
   }
 
-  private async record(execution: Execution, events: EventLogs): Promise<void> {
+  private async record(execution: Execution, events: EventLogs, breach: (failure: ExecutionFailure) => void): Promise<void> {
+    const standard = execution.executionArn.includes(':execution:');
     for await (const event of events) {
+      execution.historyEvents += historyEventsOf(event);
+      if (standard && execution.historyEvents > STEP_FUNCTIONS_LIMITS.historyEvents) {
+        breach(new ExecutionFailure('States.Runtime', 'the execution history reached 25,000 events (a Step Functions quota)'));
+      }
       if (!('state' in event)) continue; // execution-level events are the record's own status
+      const payload = event.type === 'StateEntered' ? event.state.input : event.type === 'StateExited' ? event.state.output : undefined;
+      if (payload !== undefined && jsonBytes(payload) > STEP_FUNCTIONS_LIMITS.payloadBytes) {
+        breach(new ExecutionFailure('States.DataLimitExceeded', `the ${event.state.name} state's data is over 256 KiB`));
+      }
       execution.events.push({
         state: event.state.name,
         type: event.type,
@@ -122,4 +232,48 @@ export class LocalStepFunctions {
       });
     }
   }
+}
+
+/**
+ * How many events Step Functions writes to the history for one event of the library's log: a
+ * Task writes TaskStateEntered, TaskScheduled, TaskStarted, TaskSucceeded, TaskStateExited; a Map
+ * MapStateEntered, MapStateStarted, MapStateSucceeded, MapStateExited; other states Entered and
+ * Exited; a retry another TaskScheduled, TaskStarted, TaskFailed.
+ */
+export function historyEventsOf(event: EventLog): number {
+  if (!('state' in event)) return 1; // execution started/succeeded/failed, map iteration started/succeeded/failed
+  const type = event.state.type;
+  if (event.type === 'StateEntered') return type === 'Task' ? 3 : type === 'Map' || type === 'Parallel' ? 2 : 1;
+  if (event.type === 'StateExited') return type === 'Task' || type === 'Map' || type === 'Parallel' ? 2 : 1;
+  if (event.type === 'StateRetried') return 3;
+  return 1;
+}
+
+/** The ASL as the service runs it: Express executions stop at 5 minutes, inline Maps at 40 at once. */
+export function withServiceLimits(model: StateMachineModel): Record<string, unknown> {
+  const definition = structuredClone(model.definition) as { TimeoutSeconds?: number; States: Record<string, unknown> };
+  if (model.type === 'EXPRESS') {
+    definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? Infinity, STEP_FUNCTIONS_LIMITS.expressSeconds);
+  }
+  capInlineMaps(definition.States);
+  return definition;
+}
+
+function capInlineMaps(states: Record<string, unknown>): void {
+  for (const state of Object.values(states) as Record<string, any>[]) {
+    if (state['Type'] !== 'Map') continue;
+    const concurrency = Number(state['MaxConcurrency'] ?? 0);
+    state['MaxConcurrency'] = concurrency > 0 ? Math.min(concurrency, STEP_FUNCTIONS_LIMITS.inlineMapConcurrency) : STEP_FUNCTIONS_LIMITS.inlineMapConcurrency;
+    const processor = state['ItemProcessor'] ?? state['Iterator'];
+    if (processor?.States) capInlineMaps(processor.States);
+  }
+}
+
+/** waitTimeOverrides that give every Wait state the same pause (the library reads it by state name). */
+function everyWait(ms: number): Record<string, number> {
+  return new Proxy({}, { get: () => ms });
+}
+
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '');
 }

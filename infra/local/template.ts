@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../build-app.ts';
 import { ENTRY_METADATA_KEY } from '../constructs/lambda.ts';
+import { CATCH_UP_METADATA_KEY } from '../constructs/schedules.ts';
 
 /**
  * What the local stack needs from the synthesized CloudFormation template. It is read from the
@@ -21,6 +22,18 @@ export interface LocalModel {
   readonly pipes: readonly PipeModel[];
   readonly rules: readonly RuleModel[];
   readonly queueConsumers: readonly QueueConsumerModel[];
+  /** Function logical id -> its AWS::Lambda::EventInvokeConfig (how asynchronous invocations fail). */
+  readonly asyncInvokeConfigs: ReadonlyMap<string, AsyncInvokeConfigModel>;
+}
+
+/** A function's asynchronous invocation settings (AWS::Lambda::EventInvokeConfig). */
+export interface AsyncInvokeConfigModel {
+  readonly functionLogicalId: string;
+  /** Retries after the first failed attempt (Lambda's default is 2). */
+  readonly maximumRetryAttempts: number;
+  readonly maximumEventAgeSeconds?: number;
+  /** The SQS queue that receives the invocation record once retries are exhausted (none: dropped). */
+  readonly onFailureQueueLogicalId?: string;
 }
 
 /** An EventBridge Pipe from the table's stream to an event bus. */
@@ -54,6 +67,8 @@ export interface QueueConsumerModel {
 export interface StateMachineModel {
   readonly logicalId: string;
   readonly arn: string;
+  /** StateMachineType; CloudFormation's default is STANDARD. */
+  readonly type: 'STANDARD' | 'EXPRESS';
   /** The ASL with every reference resolved to a local name or ARN. */
   readonly definition: Record<string, unknown>;
   /** Task state name -> the function it invokes. */
@@ -68,6 +83,8 @@ export interface ScheduleModel {
   readonly functionLogicalId: string;
   /** The target's input, with `<aws.scheduler.*>` placeholders still in it. */
   readonly input: string;
+  /** A catch-up job: of several missed runs only the last matters (the CATCH_UP_METADATA_KEY metadata). */
+  readonly catchUp: boolean;
 }
 
 export interface TableModel {
@@ -145,10 +162,24 @@ export function resolveIntrinsic(value: unknown, physicalIds: ReadonlyMap<string
   throw new Error(`cannot resolve ${JSON.stringify(value)} locally`);
 }
 
-/** `{ "Fn::GetAtt": [id, "Arn"] }` or `arn:...:${id.Arn}` inside an Fn::Join: the referenced logical id. */
-function getAttTarget(value: unknown): string | undefined {
-  const text = JSON.stringify(value);
-  return /"Fn::GetAtt":\["([^"]+)","Arn"\]/.exec(text)?.[1];
+/**
+ * The resource a property points at: the one logical id that its `Ref`s and `Fn::GetAtt`s name,
+ * wherever they sit (alone, or inside the `Fn::Join` that builds an ARN or a path). Pseudo
+ * parameters (`AWS::Region`) are not resources. Undefined when it names none; two is an error.
+ */
+export function referencedResource(value: unknown): string | undefined {
+  const ids = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const { Ref: ref, 'Fn::GetAtt': getAtt } = node as Record<string, unknown>;
+    if (typeof ref === 'string' && !(ref in PSEUDO_PARAMETERS)) ids.add(ref);
+    else if (Array.isArray(getAtt)) ids.add(String(getAtt[0]));
+    else Object.values(node).forEach(visit);
+  };
+  visit(value);
+  if (ids.size > 1) throw new Error(`${JSON.stringify(value)} refers to several resources (${[...ids].join(', ')})`);
+  return ids.values().next().value;
 }
 
 export function readModel(template: CfnTemplate): LocalModel {
@@ -173,15 +204,22 @@ export function readModel(template: CfnTemplate): LocalModel {
     });
   }
 
-  const integrations = new Map(
-    ofType('AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, getAttTarget(r.Properties?.IntegrationUri)]),
-  );
+  /** The logical id of the resource `value` refers to, which must be of `type` (else `what` failed). */
+  const resourceOf = (value: unknown, type: string, what: string): string => {
+    const id = referencedResource(value);
+    if (id === undefined || template.Resources[id]?.Type !== type) throw new Error(what);
+    return id;
+  };
+  const projectFunctionOf = (value: unknown, what: string): string => {
+    const id = resourceOf(value, 'AWS::Lambda::Function', what);
+    if (!functions.has(id)) throw new Error(what);
+    return id;
+  };
+
   const routes = ofType('AWS::ApiGatewayV2::Route').map(([id, r]): RouteModel => {
-    const integrationId = /integrations\/.*?"Ref":"([^"]+)"/.exec(JSON.stringify(r.Properties?.Target))?.[1];
-    const functionLogicalId = integrationId ? integrations.get(integrationId) : undefined;
-    if (!functionLogicalId || !functions.has(functionLogicalId)) {
-      throw new Error(`route ${id} (${r.Properties?.RouteKey}) does not target a project function`);
-    }
+    const what = `route ${id} (${r.Properties?.RouteKey}) does not target a project function`;
+    const integrationId = resourceOf(r.Properties?.Target, 'AWS::ApiGatewayV2::Integration', what);
+    const functionLogicalId = projectFunctionOf(template.Resources[integrationId]!.Properties?.IntegrationUri, what);
     return {
       routeKey: String(r.Properties.RouteKey),
       functionLogicalId,
@@ -200,48 +238,42 @@ export function readModel(template: CfnTemplate): LocalModel {
   const stateMachines = ofType('AWS::StepFunctions::StateMachine').map(([logicalId, r]): StateMachineModel => {
     const definition = JSON.parse(resolveIntrinsic(r.Properties?.DefinitionString, physicalIds, template));
     const taskFunctions = new Map<string, string>();
-    for (const [stateName, state] of Object.entries(definition.States as Record<string, any>)) {
+    for (const [stateName, state] of allStates(definition.States)) {
       if (state.Type !== 'Task') continue;
       const fn = functionOfArn(String(state.Parameters?.FunctionName ?? state.Resource));
       if (!fn) throw new Error(`task ${stateName} of ${logicalId} does not invoke a project function`);
+      // State names are unique across a state machine, nested ones included (ASL requires it).
       taskFunctions.set(stateName, fn);
     }
-    return { logicalId, arn: localStateMachineArn(logicalId), definition, taskFunctions };
+    const type = r.Properties?.StateMachineType ?? 'STANDARD';
+    if (type !== 'STANDARD' && type !== 'EXPRESS') throw new Error(`state machine ${logicalId} has an unknown type ${type}`);
+    return { logicalId, arn: localStateMachineArn(logicalId), type, definition, taskFunctions };
   });
 
   const schedules = ofType('AWS::Scheduler::Schedule').map(([logicalId, r]): ScheduleModel => {
     const target = r.Properties?.Target ?? {};
-    const functionLogicalId = functionOfArn(resolveIntrinsic(target.Arn, physicalIds, template));
-    if (!functionLogicalId) throw new Error(`schedule ${logicalId} does not target a project function`);
     return {
       name: String(r.Properties?.Name ?? logicalId),
       expression: String(r.Properties?.ScheduleExpression),
       timezone: String(r.Properties?.ScheduleExpressionTimezone ?? 'UTC'),
-      functionLogicalId,
+      functionLogicalId: projectFunctionOf(target.Arn, `schedule ${logicalId} does not target a project function`),
       input: typeof target.Input === 'string' ? target.Input : '{}',
+      catchUp: r.Metadata?.[CATCH_UP_METADATA_KEY] === true,
     };
   });
 
   // A CDK Trigger names its function through a version: Custom::Trigger -> AWS::Lambda::Version -> function.
   const triggers = ofType('Custom::Trigger').map(([logicalId, r]) => {
-    const handler = JSON.stringify(r.Properties?.HandlerArn);
-    const ids = [...handler.matchAll(/"(?:Ref|Fn::GetAtt)":\[?"([^"]+)"/g)].map((m) => m[1]!);
-    const viaVersion = ids.map((id) => template.Resources[id]).find((res) => res?.Type === 'AWS::Lambda::Version');
-    const fnId = viaVersion ? refOf(viaVersion.Properties?.FunctionName) : ids.find((id) => functions.has(id));
-    if (!fnId || !functions.has(fnId)) throw new Error(`trigger ${logicalId} does not run a project function`);
-    return fnId;
+    const what = `trigger ${logicalId} does not run a project function`;
+    const handler = r.Properties?.HandlerArn;
+    const version = template.Resources[referencedResource(handler) ?? ''];
+    return projectFunctionOf(version?.Type === 'AWS::Lambda::Version' ? version.Properties?.FunctionName : handler, what);
   });
-
-  const getAttId = (value: unknown) => /"Fn::GetAtt":\["([^"]+)"/.exec(JSON.stringify(value))?.[1];
-  const refId = (value: unknown) => /"Ref":"([^"]+)"/.exec(JSON.stringify(value))?.[1];
 
   const pipes = ofType('AWS::Pipes::Pipe').map(([logicalId, r]): PipeModel => {
     const p = r.Properties ?? {};
-    if (getAttId(p.Source) !== tableId) throw new Error(`pipe ${logicalId} does not read the table's stream`);
-    const busLogicalId = getAttId(p.Target);
-    if (!busLogicalId || template.Resources[busLogicalId]?.Type !== 'AWS::Events::EventBus') {
-      throw new Error(`pipe ${logicalId} does not target an event bus`);
-    }
+    if (referencedResource(p.Source) !== tableId) throw new Error(`pipe ${logicalId} does not read the table's stream`);
+    const busLogicalId = resourceOf(p.Target, 'AWS::Events::EventBus', `pipe ${logicalId} does not target an event bus`);
     const bus = p.TargetParameters?.EventBridgeEventBusParameters ?? {};
     return {
       name: String(p.Name ?? logicalId),
@@ -256,23 +288,18 @@ export function readModel(template: CfnTemplate): LocalModel {
   const rules = ofType('AWS::Events::Rule')
     .filter(([, r]) => r.Properties?.EventBusName !== undefined && r.Properties?.EventPattern !== undefined)
     .map(([logicalId, r]): RuleModel => {
-      const busLogicalId = refId(r.Properties.EventBusName);
-      if (!busLogicalId) throw new Error(`rule ${logicalId} is not on a bus of the stack`);
-      const queueLogicalIds = (r.Properties.Targets ?? []).map((t: { Arn: unknown }) => {
-        const id = getAttId(t.Arn);
-        if (!id || template.Resources[id]?.Type !== 'AWS::SQS::Queue') throw new Error(`rule ${logicalId} targets something other than a queue`);
-        return id;
-      });
+      const busLogicalId = resourceOf(r.Properties.EventBusName, 'AWS::Events::EventBus', `rule ${logicalId} is not on a bus of the stack`);
+      const queueLogicalIds = (r.Properties.Targets ?? []).map((t: { Arn: unknown }) =>
+        resourceOf(t.Arn, 'AWS::SQS::Queue', `rule ${logicalId} targets something other than a queue`),
+      );
       const pattern = typeof r.Properties.EventPattern === 'string' ? JSON.parse(r.Properties.EventPattern) : r.Properties.EventPattern;
       return { busLogicalId, pattern, queueLogicalIds };
     });
 
   const queueConsumers = ofType('AWS::Lambda::EventSourceMapping').map(([logicalId, r]): QueueConsumerModel => {
-    const queueLogicalId = getAttId(r.Properties?.EventSourceArn);
-    const functionLogicalId = refId(r.Properties?.FunctionName) ?? getAttId(r.Properties?.FunctionName);
-    if (!queueLogicalId || template.Resources[queueLogicalId]?.Type !== 'AWS::SQS::Queue' || !functionLogicalId || !functions.has(functionLogicalId)) {
-      throw new Error(`event source mapping ${logicalId} is not a queue read by a project function`);
-    }
+    const what = `event source mapping ${logicalId} is not a queue read by a project function`;
+    const queueLogicalId = resourceOf(r.Properties?.EventSourceArn, 'AWS::SQS::Queue', what);
+    const functionLogicalId = projectFunctionOf(r.Properties?.FunctionName, what);
     const redrive = template.Resources[queueLogicalId]?.Properties?.RedrivePolicy;
     return {
       queueLogicalId,
@@ -282,6 +309,27 @@ export function readModel(template: CfnTemplate): LocalModel {
       maxReceiveCount: redrive?.maxReceiveCount === undefined ? undefined : Number(redrive.maxReceiveCount),
     };
   });
+
+  const asyncInvokeConfigs = new Map(
+    ofType('AWS::Lambda::EventInvokeConfig').map(([logicalId, r]): [string, AsyncInvokeConfigModel] => {
+      const p = r.Properties ?? {};
+      const functionLogicalId = projectFunctionOf(p.FunctionName, `event invoke config ${logicalId} is not on a project function`);
+      const onFailure = p.DestinationConfig?.OnFailure?.Destination;
+      const onFailureQueueLogicalId =
+        onFailure === undefined
+          ? undefined
+          : resourceOf(onFailure, 'AWS::SQS::Queue', `event invoke config ${logicalId} has an on-failure destination other than a queue of the stack`);
+      return [
+        functionLogicalId,
+        {
+          functionLogicalId,
+          maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 2),
+          ...(p.MaximumEventAgeInSeconds === undefined ? {} : { maximumEventAgeSeconds: Number(p.MaximumEventAgeInSeconds) }),
+          ...(onFailureQueueLogicalId === undefined ? {} : { onFailureQueueLogicalId }),
+        },
+      ];
+    }),
+  );
 
   return {
     table: { logicalId: tableId, properties: tableResource.Properties ?? {} },
@@ -294,11 +342,17 @@ export function readModel(template: CfnTemplate): LocalModel {
     pipes,
     rules,
     queueConsumers,
+    asyncInvokeConfigs,
   };
 }
 
-const refOf = (value: unknown): string | undefined =>
-  typeof value === 'object' && value !== null && 'Ref' in value ? String((value as { Ref: unknown }).Ref) : undefined;
+/** Every state of an ASL definition, with those inside Map item processors and Parallel branches. */
+function allStates(states: Record<string, any>): [string, any][] {
+  return Object.entries(states).flatMap(([name, state]): [string, any][] => {
+    const nested = [state.ItemProcessor ?? state.Iterator, ...(state.Branches ?? [])].filter(Boolean);
+    return [[name, state], ...nested.flatMap((machine: { States: Record<string, any> }) => allStates(machine.States))];
+  });
+}
 
 /**
  * A function's environment with CloudFormation references resolved to local names. Variables

@@ -1,4 +1,5 @@
-import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartSyncExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { stepFunctionsClient } from './step-functions-client.ts';
 
 export interface SagaRun {
   readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
@@ -15,9 +16,7 @@ export class EntrySagaRunner {
     private readonly stateMachineArn: string,
     endpoint?: string,
   ) {
-    // StartSyncExecution goes to the `sync-states` host; a custom endpoint (the local stack)
-    // must be used as it is, without that prefix.
-    this.client = new SFNClient(endpoint ? { endpoint, disableHostPrefix: true } : {});
+    this.client = stepFunctionsClient(endpoint);
   }
 
   async run(input: unknown): Promise<SagaRun> {

@@ -17,6 +17,8 @@ export const faultPoints = {
   joinGroupAfterCommit: 'JoinGroup.afterCommit',
   confirmReservationAfterCommit: 'ConfirmReservation.afterCommit',
   refundReservationAfterCommit: 'RefundReservation.afterCommit',
+  /** As any scheduled job starts, before it does anything (a job that fails is retried by Lambda). */
+  scheduledJobStart: 'scheduledJob.start',
 } as const;
 
 export type FaultPoint = (typeof faultPoints)[keyof typeof faultPoints];

@@ -1,14 +1,15 @@
-import type { Redis } from 'ioredis';
 import { config, required } from '../config.ts';
 import { tableFromEnv } from './dynamo/client.ts';
 import { EntryRepository } from './dynamo/entry-repository.ts';
+import { GroupRepository } from './dynamo/group-repository.ts';
 import { IdempotencyRecords } from './dynamo/idempotency-records.ts';
 import { LevelUpOutbox } from './dynamo/level-up-outbox.ts';
 import { MemberRepository } from './dynamo/member-repository.ts';
 import { TournamentRepository } from './dynamo/tournament-repository.ts';
 import { UserRepository } from './dynamo/user-repository.ts';
 import { EntrySagaRunner } from './entry-saga-runner.ts';
-import { createRedis } from './redis/client.ts';
+import { WorkflowStarter } from './workflow-starter.ts';
+import { createRedis, type RedisClient } from './redis/client.ts';
 import { Leaderboards } from './redis/leaderboards.ts';
 import { SeatDispenser } from './redis/seat-dispenser.ts';
 
@@ -29,11 +30,14 @@ const dynamo = once(() => {
     tournaments: new TournamentRepository(table),
     entries: new EntryRepository(table),
     members: new MemberRepository(table),
+    groups: new GroupRepository(table),
     outbox: new LevelUpOutbox(table),
   };
 });
 
-export const redis = once((): Redis => createRedis({ url: required('REDIS_URL'), keyPrefix: config().REDIS_KEY_PREFIX }));
+export const redis = once(
+  (): RedisClient => createRedis({ url: required('REDIS_URL'), keyPrefix: config().REDIS_KEY_PREFIX, cluster: config().REDIS_CLUSTER }),
+);
 
 export const repositories = dynamo;
 
@@ -42,3 +46,7 @@ export const seatDispenser = once(() => new SeatDispenser(redis()));
 export const leaderboards = once(() => new Leaderboards(redis()));
 
 export const entrySagaRunner = once(() => new EntrySagaRunner(required('ENTRY_SAGA_ARN'), config().STEPFUNCTIONS_ENDPOINT));
+
+export const sealWorkflow = once(() => new WorkflowStarter(required('SEAL_WORKFLOW_ARN'), config().STEPFUNCTIONS_ENDPOINT));
+
+export const rebuildWorkflow = once(() => new WorkflowStarter(required('REBUILD_WORKFLOW_ARN'), config().STEPFUNCTIONS_ENDPOINT));

@@ -12,10 +12,9 @@ export interface Member {
   readonly score: number;
   /** When the current score was reached (the join time while it is 0). */
   readonly scoreReachedAt: string;
-  /** Set when the tournament is sealed. */
+  /** Set once the reward is claimed (from the group's sealed standings), with the coins the claim left. */
   readonly finalRank?: number;
   readonly reward?: number;
-  /** Set once the reward is claimed, with the response the claim returned. */
   readonly claimedAt?: string;
   readonly coinsAfterClaim?: number;
 }

@@ -1,6 +1,6 @@
 /**
- * Orders of the group ranking and of the global leaderboard, and the Redis sorted-set score that
- * lets one ZSET keep players in (almost) that order.
+ * Orders of the group ranking and of the global leaderboard, to the millisecond. The Redis boards
+ * keep the same order in their sorted sets (shared/adapters/redis/board-order.ts).
  */
 
 /** A member of a tournament group as ranking sees it. */
@@ -54,56 +54,4 @@ function instantMs(iso: string): number {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new RangeError(`not an ISO instant: ${iso}`);
   return ms;
-}
-
-/*
- * Redis sorts a ZSET by a double and ZREVRANGE lists the highest first. To make one ZSET order
- * players as the rules do, the score packs the primary key (score or level) above the time:
- *
- *   encoded = primary * 2^30 + (2^30 - 1 - secondsSince(2025-01-01T00:00:00Z))
- *
- * The time part is inverted so that, among equal primaries, the earlier instant is the larger
- * number. Both parts are integers and encoded < 2^23 * 2^30 = 2^53, so every value is exact in a
- * double and the order of encoded values is exactly (primary desc, second asc).
- *
- * Limits: primary in [0, 2^23) = 0..8,388,607 — a player climbing from level 10 to 1000 in one
- * day scores ~5,000,000, so there is headroom; the instant in [2025-01-01T00:00:00Z,
- * 2059-01-10T13:37:04Z), i.e. 2^30 seconds (~34 years).
- *
- * The time is kept to the second, not the millisecond (ms would need 2^40 and leave only 2^13 for
- * the primary). Players with the same primary within the same second get equal encoded values,
- * which Redis orders by member name; the application re-sorts what it reads with the compare
- * functions above, so the encoding only has to agree with the rules up to equal seconds.
- */
-
-export const BOARD_EPOCH_MS = Date.UTC(2025, 0, 1);
-export const BOARD_TIME_BITS = 30;
-export const BOARD_PRIMARY_BITS = 23;
-/** Number of distinct seconds the time part holds (~34 years from the epoch). */
-export const BOARD_TIME_SPAN_SECONDS = 2 ** BOARD_TIME_BITS;
-/** Primaries must be below this. */
-export const BOARD_PRIMARY_LIMIT = 2 ** BOARD_PRIMARY_BITS;
-/** First instant the encoding cannot hold. */
-export const BOARD_TIME_END_MS = BOARD_EPOCH_MS + BOARD_TIME_SPAN_SECONDS * 1000;
-
-export function encodeBoardScore(primary: number, reachedAt: string): number {
-  if (!Number.isInteger(primary) || primary < 0 || primary >= BOARD_PRIMARY_LIMIT) {
-    throw new RangeError(`board primary must be an integer in [0, ${BOARD_PRIMARY_LIMIT}), got ${primary}`);
-  }
-  const ms = instantMs(reachedAt);
-  if (ms < BOARD_EPOCH_MS || ms >= BOARD_TIME_END_MS) {
-    throw new RangeError(`reachedAt outside the board's time window: ${reachedAt}`);
-  }
-  const seconds = Math.floor((ms - BOARD_EPOCH_MS) / 1000);
-  return primary * BOARD_TIME_SPAN_SECONDS + (BOARD_TIME_SPAN_SECONDS - 1 - seconds);
-}
-
-/** The inverse of encodeBoardScore; the instant comes back truncated to the second. */
-export function decodeBoardScore(encoded: number): { primary: number; reachedAtMs: number } {
-  if (!Number.isSafeInteger(encoded) || encoded < 0) {
-    throw new RangeError(`not an encoded board score: ${encoded}`);
-  }
-  const primary = Math.floor(encoded / BOARD_TIME_SPAN_SECONDS);
-  const seconds = BOARD_TIME_SPAN_SECONDS - 1 - (encoded % BOARD_TIME_SPAN_SECONDS);
-  return { primary, reachedAtMs: BOARD_EPOCH_MS + seconds * 1000 };
 }

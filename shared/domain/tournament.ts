@@ -80,3 +80,19 @@ export function groupNumberOfSeat(seat: number): number {
 export function groupId(groupNumber: number): string {
   return `G${String(groupNumber).padStart(6, '0')}`;
 }
+
+const GROUP_ID = /^G(\d{6,})$/;
+
+/** The inverse of groupId. */
+export function groupNumberOf(id: string): number {
+  const digits = GROUP_ID.exec(id)?.[1];
+  if (digits === undefined) throw new RangeError(`not a group id: ${id}`);
+  return Number(digits);
+}
+
+/** Groups 1..groupCount cut into ranges [from, to] of `perBatch` numbers: the batches of a workflow's Map. */
+export function groupRanges(groupCount: number, perBatch: number): { from: number; to: number }[] {
+  const ranges: { from: number; to: number }[] = [];
+  for (let from = 1; from <= groupCount; from += perBatch) ranges.push({ from, to: Math.min(groupCount, from + perBatch - 1) });
+  return ranges;
+}

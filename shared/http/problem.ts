@@ -11,6 +11,8 @@ export const errorCatalog = {
   NOT_PARTICIPATING: { status: 404, title: 'Not participating' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Route not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  /** The gateway's: the request line and headers did not arrive in time. */
+  REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   LEVEL_TOO_LOW: { status: 409, title: 'Level too low' },
   INSUFFICIENT_COINS: { status: 409, title: 'Insufficient coins' },
   ENTRY_CLOSED: { status: 409, title: 'Entry closed' },
@@ -21,6 +23,8 @@ export const errorCatalog = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  /** The gateway's: the request line and headers are over its limit (API Gateway: 10 KiB). */
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   INTERNAL: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
 } as const;
@@ -49,6 +53,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     readonly detail?: string,
     readonly errors?: readonly FieldError[],
+    /** Sent as `Retry-After`: the client should try again after this many seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail ?? code);
     this.name = 'ApiError';

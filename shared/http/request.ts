@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError, type FieldError } from './problem.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -41,16 +41,22 @@ export function zodFieldErrors(error: z.ZodError, root = '(body)'): FieldError[]
   });
 }
 
-/**
- * Decodes, size-checks and validates a JSON body; every failure is a 4xx `ApiError`. The
- * Content-Type is not enforced: bodies are always JSON, and `curl -d` sends a form type.
- */
-export function jsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
+/** The body as text (API Gateway base64-encodes binary ones), refused over the contract's limit. */
+function bodyText(event: HttpEvent): string {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new ApiError('PAYLOAD_TOO_LARGE', `request body is over ${MAX_BODY_BYTES} bytes`);
   }
+  return text;
+}
+
+/**
+ * Decodes, size-checks and validates a JSON body; every failure is a 4xx `ApiError`. The
+ * Content-Type is not enforced: bodies are always JSON, and `curl -d` sends a form type.
+ */
+export function jsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
+  const text = bodyText(event);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -60,8 +66,62 @@ export function jsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.ou
   return validate(schema, value, 'request body is invalid');
 }
 
+/** A route that takes no body refuses one (the contract's rule: never silently ignored). */
+function noBody(event: HttpEvent): undefined {
+  if (bodyText(event).length > 0) {
+    throw new ApiError('VALIDATION_ERROR', 'this route takes no request body', [{ field: '(body)', message: 'must be empty' }]);
+  }
+  return undefined;
+}
+
 export function validate<S extends z.ZodType>(schema: S, value: unknown, detail: string, field?: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ApiError('VALIDATION_ERROR', detail, zodFieldErrors(result.error, field));
   return result.data;
+}
+
+/**
+ * What a route reads of its request. Each part it declares no schema for it does not take: a
+ * path parameter is then absent, any query parameter and any non-empty body are a 400.
+ */
+export interface RouteSchemas {
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+}
+
+type Parsed<S extends RouteSchemas, K extends keyof RouteSchemas, None> = S[K] extends z.ZodType ? z.output<S[K]> : None;
+type Nothing = Record<string, never>;
+
+export interface RouteRequest<S extends RouteSchemas> {
+  /** The caller: the verified token's `sub`. */
+  readonly userId: string;
+  /** When API Gateway received the request (see `requestTime`). */
+  readonly now: Date;
+  readonly params: Parsed<S, 'params', Nothing>;
+  readonly query: Parsed<S, 'query', Nothing>;
+  readonly body: Parsed<S, 'body', undefined>;
+  /** A request header, by case-insensitive name. */
+  header(name: string): string | undefined;
+}
+
+const nothing = z.strictObject({});
+
+/** The route's view of the event: caller first (401), then path, query and body (400 / 413). */
+export function routeRequest<S extends RouteSchemas>(event: HttpEvent, schemas: S): RouteRequest<S> {
+  const userId = callerId(event);
+  const params = validate(schemas.params ?? nothing, event.pathParameters ?? {}, 'path is invalid');
+  const query = schemas.query
+    ? validate(schemas.query, event.queryStringParameters ?? {}, 'query is invalid')
+    : validate(nothing, event.queryStringParameters ?? {}, 'this route takes no query parameters');
+  const body = schemas.body ? jsonBody(event, schemas.body) : noBody(event);
+  // The casts only restate what the schemas were: `Parsed` picks the same branch at the type level.
+  return {
+    userId,
+    now: requestTime(event),
+    params: params as Parsed<S, 'params', Nothing>,
+    query: query as Parsed<S, 'query', Nothing>,
+    body: body as Parsed<S, 'body', undefined>,
+    header: (name) => header(event, name),
+  };
 }

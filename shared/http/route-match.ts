@@ -15,6 +15,20 @@ export type RouteMatch =
   | { readonly kind: 'none' };
 
 const splitPath = (path: string) => path.split('/').filter((segment) => segment.length > 0);
+
+/**
+ * A path segment percent-decoded as API Gateway HTTP APIs decode paths. A segment that is not
+ * valid percent-encoded UTF-8 (`%`, `%zz`, `%FF`, `%C0%AF`) stays as it came: the route still
+ * matches and its handler rejects the parameter (a `%` is never part of an id), rather than
+ * the router failing.
+ */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 const isParam = (segment: string) => segment.startsWith('{') && segment.endsWith('}');
 
 export function compileRoutes(routeKeys: readonly string[]): CompiledRoute[] {
@@ -31,7 +45,7 @@ function matchPath(route: CompiledRoute, parts: readonly string[]): Record<strin
   const params: Record<string, string> = {};
   for (const [i, segment] of route.segments.entries()) {
     const part = parts[i] as string;
-    if (isParam(segment)) params[segment.slice(1, -1)] = decodeURIComponent(part);
+    if (isParam(segment)) params[segment.slice(1, -1)] = part;
     else if (segment !== part) return undefined;
   }
   return params;
@@ -40,7 +54,7 @@ function matchPath(route: CompiledRoute, parts: readonly string[]): Record<strin
 const literalCount = (route: CompiledRoute) => route.segments.filter((s) => !isParam(s)).length;
 
 export function matchRoute(routes: readonly CompiledRoute[], method: string, path: string): RouteMatch {
-  const parts = splitPath(path);
+  const parts = splitPath(path).map(decodePathSegment);
   const candidates = routes
     .map((route) => ({ route, params: matchPath(route, parts) }))
     .filter((c): c is { route: CompiledRoute; params: Record<string, string> } => c.params !== undefined);

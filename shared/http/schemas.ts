@@ -20,4 +20,18 @@ export const progressBody = z.strictObject({
 /** 1–64 visible ASCII characters (UUIDs, ULIDs and the like). */
 export const idempotencyKey = z.string().regex(/^[\x21-\x7E]{1,64}$/, 'must be 1-64 visible ASCII characters');
 
-export const userIdParam = z.string().min(1).max(128);
+/**
+ * A path parameter as the gateway decoded it. Ids never hold a `%`, a control character or
+ * U+FFFD, which is what an undecodable percent-encoding leaves (kept as sent, or replaced), so
+ * such a parameter is a 400 rather than a lookup of an id that cannot exist.
+ */
+export const pathParam = z
+  .string()
+  .min(1)
+  // \p{Cs}: a lone surrogate, which no UTF-8 decodes to.
+  .regex(/^[^%\p{Cc}\p{Cs}\uFFFD]*$/u, 'must be valid percent-encoded UTF-8 text, without "%" or control characters');
+
+export const userIdParam = pathParam.max(128);
+
+/** The path of the routes under `/tournaments/{tournamentId}/`: `current` or a UTC date (the use case tells which). */
+export const tournamentPath = { params: z.strictObject({ tournamentId: pathParam }) };

@@ -15,16 +15,16 @@ class StepFailure extends Error {
 }
 
 /**
- * Wraps an entry-saga step for Lambda: a contract error leaves as an error named by its code
+ * Wraps a Step Functions task for Lambda: a contract error leaves as an error named by its code
  * (LEVEL_TOO_LOW, ...), a dependency that is down as TransientError (retried), anything else
- * as it is (caught and compensated by the state machine).
+ * as it is (caught and compensated by the state machine, or failing the execution).
  */
-export function sagaStep<S>(step: (state: S) => Promise<S>) {
-  return middy<S, S, Error, Context>()
+export function workflowStep<I, O>(step: (input: I, context: Context) => Promise<O>) {
+  return middy<I, O, Error, Context>()
     .use(injectLambdaContext(logger))
-    .handler(async (state) => {
+    .handler(async (input, context) => {
       try {
-        return await step(state);
+        return await step(input, context);
       } catch (error) {
         if (error instanceof ApiError) throw new StepFailure(error.code, error.detail ?? error.code);
         if (isDependencyUnavailable(error)) throw new TransientError((error as Error).message);
@@ -32,3 +32,6 @@ export function sagaStep<S>(step: (state: S) => Promise<S>) {
       }
     });
 }
+
+/** An entry-saga step: the saga's state in, the saga's state out. */
+export const sagaStep = <S>(step: (state: S) => Promise<S>) => workflowStep<S, S>(step);

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { now } from '../adapters/clock.ts';
+import { faultPoint, faultPoints } from '../adapters/faults.ts';
 import { logger } from '../adapters/observability.ts';
 
 /** EventBridge Scheduler sends `{"scheduledTime": "<aws.scheduler.scheduled-time>"}`; a deploy trigger sends nothing. */
@@ -16,6 +17,7 @@ export function scheduledJob<R>(job: (at: Date) => Promise<R>) {
   return middy<unknown, R, Error, Context>()
     .use(injectLambdaContext(logger))
     .handler(async (event) => {
+      await faultPoint(faultPoints.scheduledJobStart);
       const { scheduledTime } = scheduledEvent.parse(event ?? {});
       const result = await job(scheduledTime ? new Date(scheduledTime) : now());
       logger.info('scheduled job done', { scheduledTime, result: result as Record<string, unknown> });

@@ -1,13 +1,13 @@
 import { isEntered } from '../domain/entry.ts';
-import { rankGroup, type Standing } from '../domain/ranking.ts';
+import { rankGroup } from '../domain/ranking.ts';
 import { isTournamentId, tournamentIdOn } from '../domain/tournament.ts';
 import type { Tournament } from '../domain/tournament-record.ts';
 import type { EntryRepository } from '../adapters/dynamo/entry-repository.ts';
+import type { GroupRepository } from '../adapters/dynamo/group-repository.ts';
 import type { MemberRepository } from '../adapters/dynamo/member-repository.ts';
 import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
 import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
-import type { Leaderboards } from '../adapters/redis/leaderboards.ts';
-import { encodeBoardScore } from '../domain/ranking.ts';
+import type { BoardPosition, Leaderboards } from '../adapters/redis/leaderboards.ts';
 import { logger } from '../adapters/observability.ts';
 import { ApiError } from '../http/problem.ts';
 
@@ -15,6 +15,7 @@ export interface GroupDeps {
   readonly tournaments: TournamentRepository;
   readonly entries: EntryRepository;
   readonly members: MemberRepository;
+  readonly groups: GroupRepository;
   readonly boards: Leaderboards;
 }
 
@@ -54,12 +55,23 @@ export async function groupLeaderboard(
   const tournament = await tournamentNamed(deps.tournaments, input.tournament, input.now);
   const entry = await deps.entries.get(input.userId, tournament.tournamentId);
   if (!isEntered(entry)) throw new ApiError('NOT_PARTICIPATING', `you did not enter ${tournament.tournamentId}`);
-  const standings = await groupStandings(deps, tournament.tournamentId, entry.groupId, input.userId);
   return {
     tournamentId: tournament.tournamentId,
     groupId: entry.groupId,
-    entries: rankGroup(standings).map(({ rank, userId, displayName, score }) => ({ rank, userId, displayName, score })),
+    entries:
+      (await sealedStandings(deps, tournament, entry.groupId, input.now)) ??
+      (await groupStandings(deps, tournament.tournamentId, entry.groupId, input.userId)),
   };
+}
+
+/**
+ * The group's final standings once its day is sealed (from the group's DynamoDB item): the ranks
+ * the rewards are paid by, whatever the live board says. Only an ended day can have them.
+ */
+async function sealedStandings(deps: GroupDeps, tournament: Tournament, groupId: string, now: Date): Promise<GroupBoardEntry[] | undefined> {
+  if (now.getTime() <= new Date(tournament.endsAt).getTime()) return undefined;
+  const group = await deps.groups.get(tournament.tournamentId, groupId);
+  return group?.standings?.map(({ rank, userId, displayName, score }) => ({ rank, userId, displayName, score }));
 }
 
 /** The caller's rank in their group, and how many members it has. */
@@ -74,30 +86,25 @@ export async function groupRank(
 }
 
 /**
- * A group's standings from its Redis board, or from DynamoDB when Redis is down or the board
+ * A group's ranked standings: the Redis board's own order (exact: score, then the millisecond it
+ * was reached, then userId), or DynamoDB ranked by the same rules when Redis is down or the board
  * lacks the caller (lost, evicted, or not yet holding a member whose join could not be shown).
  */
-async function groupStandings(
-  deps: GroupDeps,
-  tournamentId: string,
-  groupId: string,
-  callerId: string,
-): Promise<(Standing & { displayName: string })[]> {
+async function groupStandings(deps: GroupDeps, tournamentId: string, groupId: string, callerId: string): Promise<GroupBoardEntry[]> {
   try {
     const board = await deps.boards.group(tournamentId, groupId);
     if (board.some((e) => e.userId === callerId)) {
-      const names = await deps.boards.names(board.map((e) => e.userId));
-      return board.map((e) => ({ userId: e.userId, displayName: names.get(e.userId) ?? e.userId, score: e.value, scoreReachedAt: e.reachedAt }));
+      return board.map((e, i) => ({ rank: i + 1, userId: e.userId, displayName: e.displayName, score: e.value }));
     }
     logger.warn('group board incomplete; serving it from DynamoDB', { tournamentId, groupId });
   } catch (error) {
     logger.warn('group board unavailable; serving it from DynamoDB', { error: error as Error, tournamentId, groupId });
   }
-  return (await deps.members.ofGroup(tournamentId, groupId)).map((m) => ({
-    userId: m.userId,
-    displayName: m.displayName,
-    score: m.score,
-    scoreReachedAt: m.scoreReachedAt,
+  return rankGroup(await deps.members.ofGroup(tournamentId, groupId)).map(({ rank, userId, displayName, score }) => ({
+    rank,
+    userId,
+    displayName,
+    score,
   }));
 }
 
@@ -108,16 +115,23 @@ export interface GlobalEntry {
   readonly level: number;
 }
 
-/** Opaque page cursor: the last entry served (its encoded board score and id). */
-export function encodeCursor(last: { encoded: number; userId: string }): string {
-  return Buffer.from(JSON.stringify({ s: last.encoded, u: last.userId })).toString('base64url');
+/** Opaque page cursor: the last entry served (its level, the millisecond it was reached, its id). */
+export function encodeCursor(last: BoardPosition): string {
+  return Buffer.from(JSON.stringify({ v: last.value, t: last.reachedAtMs, u: last.userId })).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { encoded: number; userId: string } {
+/** Largest millisecond a board holds (15 digits, see board-order.ts). */
+const CURSOR_MS_LIMIT = 10 ** 15;
+
+export function decodeCursor(cursor: string): BoardPosition {
   try {
-    const { s, u } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s?: unknown; u?: unknown };
-    if (typeof s === 'number' && Number.isSafeInteger(s) && s >= 0 && typeof u === 'string' && u.length > 0) {
-      return { encoded: s, userId: u };
+    const { v, t, u } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; t?: unknown; u?: unknown };
+    if (
+      typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 &&
+      typeof t === 'number' && Number.isSafeInteger(t) && t >= 0 && t < CURSOR_MS_LIMIT &&
+      typeof u === 'string' && u.length > 0
+    ) {
+      return { value: v, reachedAtMs: t, userId: u };
     }
   } catch {
     // not JSON: fall through
@@ -131,18 +145,15 @@ export async function globalLeaderboard(
   input: { limit: number; cursor?: string },
 ): Promise<{ entries: GlobalEntry[]; nextCursor?: string }> {
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+  // One more than shown: whether there is a next page.
   const page = await unavailableIfDown(() => boards.globalPage(input.limit + 1, after));
   const shown = page.entries.slice(0, input.limit);
-  const names = await unavailableIfDown(() => boards.names(shown.map((e) => e.userId)));
   const last = shown.at(-1);
   return {
-    entries: shown.map((e, i) => ({
-      rank: page.firstRank + i,
-      userId: e.userId,
-      displayName: names.get(e.userId) ?? e.userId,
-      level: e.value,
-    })),
-    ...(page.entries.length > input.limit && last ? { nextCursor: encodeCursor(last) } : {}),
+    entries: shown.map((e, i) => ({ rank: page.firstPosition + i + 1, userId: e.userId, displayName: e.displayName, level: e.value })),
+    ...(page.entries.length > input.limit && last
+      ? { nextCursor: encodeCursor({ value: last.value, reachedAtMs: Date.parse(last.reachedAt), userId: last.userId }) }
+      : {}),
   };
 }
 
@@ -155,7 +166,8 @@ export async function globalRank(
   if (onBoard) return { rank: onBoard.position + 1, level: onBoard.entry.value };
   const profile = await deps.users.get(userId);
   if (!profile) throw new ApiError('USER_NOT_FOUND', 'create your profile first with POST /users');
-  const ahead = await unavailableIfDown(() => deps.boards.countAbove(encodeBoardScore(profile.level, profile.levelReachedAt)));
+  const position = { value: profile.level, reachedAtMs: Date.parse(profile.levelReachedAt), userId };
+  const ahead = await unavailableIfDown(() => deps.boards.globalCountAbove(position));
   return { rank: ahead + 1, level: profile.level };
 }
 

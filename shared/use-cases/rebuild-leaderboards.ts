@@ -1,48 +1,162 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { TableRef } from '../adapters/dynamo/client.ts';
-import type { BoardEntry, Leaderboards } from '../adapters/redis/leaderboards.ts';
+import { groupRanges, previousTournamentId, tournamentIdOn } from '../domain/tournament.ts';
+import type { GroupRepository } from '../adapters/dynamo/group-repository.ts';
+import type { MemberRepository } from '../adapters/dynamo/member-repository.ts';
+import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
+import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
+import type { Leaderboards } from '../adapters/redis/leaderboards.ts';
 
-/** Group boards older than this are not rebuilt (Redis would expire them anyway). */
-const GROUP_BOARD_DAYS = 8;
+/*
+ * Rebuilding the Redis boards from DynamoDB, the source of truth, in pieces that each fit in one
+ * invocation, so a workflow (or the in-process job) can run them in parallel and resume them:
+ *
+ * - global: boards.beginGlobalRebuild(), then rebuildGlobalSegment for every segment of a
+ *   parallel scan until each is done, then boards.commitGlobalRebuild() (an atomic swap).
+ * - groups: rebuildGroupBoards for batches of groups (each group replaced atomically).
+ */
+
+export interface GlobalSegmentSlice {
+  /** This segment of the scan (0-based) out of `totalSegments`. */
+  readonly segment: number;
+  readonly totalSegments: number;
+  /** Where the previous slice of this segment stopped; absent for the first. */
+  readonly exclusiveStartKey?: Record<string, unknown>;
+  /** Scan pages (up to 1 MB each) to read in this slice: bounds its duration. */
+  readonly maxPages: number;
+}
+
+export interface GlobalSegmentProgress {
+  /** The segment has been read to its end. */
+  readonly done: boolean;
+  /** Pass it back as the next slice's `exclusiveStartKey` while not done. */
+  readonly exclusiveStartKey?: Record<string, unknown>;
+  /** Players added to the rebuild by this slice. */
+  readonly players: number;
+}
+
+/** One bounded slice of one segment of the profiles' scan, into the global rebuild. */
+export async function rebuildGlobalSegment(
+  users: UserRepository,
+  boards: Leaderboards,
+  slice: GlobalSegmentSlice,
+): Promise<GlobalSegmentProgress> {
+  let exclusiveStartKey = slice.exclusiveStartKey;
+  let players = 0;
+  for (let page = 0; page < slice.maxPages; page += 1) {
+    const { profiles, lastEvaluatedKey } = await users.scanProfiles({ segment: slice.segment, totalSegments: slice.totalSegments, exclusiveStartKey });
+    await boards.addToGlobalRebuild(
+      profiles.map((p) => ({ userId: p.userId, displayName: p.displayName, value: p.level, reachedAt: p.levelReachedAt })),
+    );
+    players += profiles.length;
+    exclusiveStartKey = lastEvaluatedKey;
+    if (!exclusiveStartKey) return { done: true, players };
+  }
+  return { done: false, exclusiveStartKey, players };
+}
+
+/** Replaces the given group boards of a tournament with their members' scores from DynamoDB. */
+export async function rebuildGroupBoards(
+  deps: { members: MemberRepository; boards: Leaderboards },
+  tournamentId: string,
+  groupIds: readonly string[],
+): Promise<{ groups: number; members: number }> {
+  let members = 0;
+  for (const groupId of groupIds) {
+    const group = await deps.members.ofGroup(tournamentId, groupId);
+    await deps.boards.replaceGroup(
+      tournamentId,
+      groupId,
+      group.map((m) => ({ userId: m.userId, displayName: m.displayName, value: m.score, reachedAt: m.scoreReachedAt })),
+    );
+    members += group.length;
+  }
+  return { groups: groupIds.length, members };
+}
+
+/** Segments of the profiles' parallel scan: segments read side by side, each by one Map iteration. */
+export const REBUILD_SEGMENTS = 16;
+/** Groups rebuilt by one worker invocation (one Query and one MULTI each). */
+const GROUPS_PER_REBUILD_BATCH = 50;
+
+export interface RebuildPlan {
+  readonly segments: readonly { readonly segment: number; readonly totalSegments: number; readonly players: number }[];
+  readonly groupBatches: readonly { readonly tournamentId: string; readonly from: number; readonly to: number }[];
+}
 
 /**
- * Rebuilds every sorted set from DynamoDB, the source of truth: the global board from the
- * profiles, the group boards from the members. One scan of the table; each board is replaced
- * in one MULTI, so readers never see a half-built board.
+ * BeginRebuild: opens the global rebuild (level-ups from now on raise the copy too) and plans the
+ * work: the scan's segments, and batches of the group boards still shown from Redis — today's and,
+ * until it is sealed, yesterday's (a sealed day's boards are served from its sealed standings).
  */
-export async function rebuildLeaderboards(table: TableRef, boards: Leaderboards, now: Date): Promise<{ players: number; groups: number }> {
-  const oldest = new Date(now.getTime() - GROUP_BOARD_DAYS * 86_400_000).toISOString().slice(0, 10);
-  const global: BoardEntry[] = [];
-  const groups = new Map<string, { tournamentId: string; groupId: string; entries: BoardEntry[] }>();
-  const names = new Map<string, string>();
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
+export async function beginRebuild(
+  deps: { boards: Leaderboards; groups: Pick<GroupRepository, 'highestGroupNumber'>; tournaments: Pick<TournamentRepository, 'get'> },
+  now: Date,
+  totalSegments = REBUILD_SEGMENTS,
+): Promise<RebuildPlan> {
+  await deps.boards.beginGlobalRebuild();
+  const today = tournamentIdOn(now);
+  const yesterday = previousTournamentId(today);
+  const days = (await deps.tournaments.get(yesterday))?.state === 'RUNNING' ? [yesterday, today] : [today];
+  const groupBatches = [];
+  for (const tournamentId of days) {
+    groupBatches.push(...groupRanges(await deps.groups.highestGroupNumber(tournamentId), GROUPS_PER_REBUILD_BATCH).map((b) => ({ tournamentId, ...b })));
+  }
+  return { segments: Array.from({ length: totalSegments }, (_, segment) => ({ segment, totalSegments, players: 0 })), groupBatches };
+}
+
+export interface SegmentScan extends Omit<GlobalSegmentSlice, 'maxPages'> {
+  /** Players added by this segment so far. */
+  readonly players: number;
+  readonly done?: boolean;
+}
+
+/**
+ * ScanProfilesSegment: reads one segment page by page while `hasTime()` (the invocation's time
+ * budget) allows, and says where to resume; the workflow calls it again until the segment is done.
+ */
+export async function scanSegment(users: UserRepository, boards: Leaderboards, scan: SegmentScan, hasTime: () => boolean): Promise<SegmentScan> {
+  let { exclusiveStartKey, players } = scan;
   do {
-    const page = await table.doc.send(
-      new ScanCommand({
-        TableName: table.tableName,
-        FilterExpression: 'entity IN (:profile, :member)',
-        ExpressionAttributeValues: { ':profile': 'PROFILE', ':member': 'MEMBER' },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const userId = String(item['userId']);
-      names.set(userId, String(item['displayName']));
-      if (item['entity'] === 'PROFILE') {
-        global.push({ userId, value: Number(item['level']), reachedAt: String(item['levelReachedAt']) });
-      } else if (String(item['tournamentId']) >= oldest) {
-        const key = `${item['tournamentId']}:${item['groupId']}`;
-        const group = groups.get(key) ?? { tournamentId: String(item['tournamentId']), groupId: String(item['groupId']), entries: [] };
-        group.entries.push({
-          userId,
-          value: Number(item['score'] ?? 0),
-          reachedAt: String(item['scoreReachedAt'] ?? item['joinedAt']),
-        });
-        groups.set(key, group);
-      }
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  await boards.replaceAll({ global, groups, names });
-  return { players: global.length, groups: groups.size };
+    const slice = await rebuildGlobalSegment(users, boards, {
+      segment: scan.segment,
+      totalSegments: scan.totalSegments,
+      maxPages: 1,
+      ...(exclusiveStartKey ? { exclusiveStartKey } : {}),
+    });
+    players += slice.players;
+    if (slice.done) return { segment: scan.segment, totalSegments: scan.totalSegments, players, done: true };
+    exclusiveStartKey = slice.exclusiveStartKey;
+  } while (hasTime());
+  return { segment: scan.segment, totalSegments: scan.totalSegments, players, done: false, ...(exclusiveStartKey ? { exclusiveStartKey } : {}) };
+}
+
+/** RebuildGroupBatch: the group boards numbered from..to of a tournament, each replaced atomically. */
+export async function rebuildGroupBatch(
+  deps: { members: MemberRepository; groups: Pick<GroupRepository, 'inRange'>; boards: Leaderboards },
+  batch: { tournamentId: string; from: number; to: number },
+): Promise<{ groups: number; members: number }> {
+  const existing = await deps.groups.inRange(batch.tournamentId, batch.from, batch.to, 'groupId');
+  return rebuildGroupBoards(deps, batch.tournamentId, existing.map((g) => g.groupId));
+}
+
+/**
+ * Every board, in this process, through the same steps the rebuild workflow runs (tests, and a
+ * small stack's `npm run leaderboards:rebuild` fallback).
+ */
+export async function rebuildLeaderboards(
+  deps: { users: UserRepository; members: MemberRepository; groups: GroupRepository; tournaments: TournamentRepository; boards: Leaderboards },
+  now: Date,
+  totalSegments = 4,
+): Promise<{ players: number; groups: number }> {
+  const plan = await beginRebuild(deps, now, totalSegments);
+  const scans = await Promise.all(
+    plan.segments.map(async (start) => {
+      let scan: SegmentScan = start;
+      while (!scan.done) scan = await scanSegment(deps.users, deps.boards, scan, () => true);
+      return scan.players;
+    }),
+  );
+  await deps.boards.commitGlobalRebuild();
+  let groups = 0;
+  for (const batch of plan.groupBatches) groups += (await rebuildGroupBatch(deps, batch)).groups;
+  return { players: scans.reduce((a, b) => a + b, 0), groups };
 }

@@ -1,6 +1,8 @@
 import pRetry from 'p-retry';
 import { isEntered } from '../domain/entry.ts';
+import type { Tournament } from '../domain/tournament-record.ts';
 import { InvalidCursor, type EntryRepository } from '../adapters/dynamo/entry-repository.ts';
+import type { GroupRepository } from '../adapters/dynamo/group-repository.ts';
 import type { MemberRepository } from '../adapters/dynamo/member-repository.ts';
 import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
 import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
@@ -15,12 +17,16 @@ export interface ClaimResult {
   readonly coins: number;
 }
 
+/** How long a player asking for a reward while the day is being sealed should wait before asking again. */
+const SEALING_RETRY_AFTER_SECONDS = 30;
+
 /**
  * Credits the caller's reward by final rank, once: the claim mark and the coins are one commit,
- * and a second claim (or a racing one) returns the first claim's body and credits nothing.
+ * and a second claim (or a racing one) returns the first claim's body and credits nothing. The
+ * rank and reward are the group's sealed standings: what the board shows after the seal.
  */
 export async function claimReward(
-  deps: { tournaments: TournamentRepository; entries: EntryRepository; members: MemberRepository; users: UserRepository },
+  deps: { tournaments: TournamentRepository; entries: EntryRepository; members: MemberRepository; groups: GroupRepository; users: UserRepository },
   input: { userId: string; tournament: string; now: Date },
 ): Promise<ClaimResult> {
   const tournament = await tournamentNamed(deps.tournaments, input.tournament, input.now);
@@ -30,15 +36,17 @@ export async function claimReward(
 
   const attempt = async (): Promise<ClaimResult> => {
     const member = await deps.members.get(tournamentId, entry.groupId, input.userId);
-    if (member?.finalRank === undefined) {
-      throw new ApiError('TOURNAMENT_NOT_ENDED', `${tournamentId} is not over yet (rewards open once it is sealed)`);
+    if (!member) throw new ApiError('NOT_PARTICIPATING', `you are not in a group of ${tournamentId}`);
+    if (member.claimedAt !== undefined) {
+      return { tournamentId, rank: member.finalRank!, coinsEarned: member.reward ?? 0, coins: member.coinsAfterClaim! };
     }
-    const answer = (coins: number) => ({ tournamentId, rank: member.finalRank!, coinsEarned: member.reward ?? 0, coins });
-    if (member.claimedAt !== undefined) return answer(member.coinsAfterClaim!);
+    const group = await deps.groups.get(tournamentId, entry.groupId);
+    const standing = group?.standings?.find((s) => s.userId === input.userId);
+    if (!standing) throw notSealedYet(tournament, input.now);
     const profile = await deps.users.get(input.userId, { consistent: true });
     if (!profile) throw new ApiError('USER_NOT_FOUND', 'your profile is gone');
-    const outcome = await deps.members.claim(member, profile.coins, input.now);
-    if (outcome === 'claimed') return answer(profile.coins + (member.reward ?? 0));
+    const outcome = await deps.members.claim(member, standing, profile.coins, input.now);
+    if (outcome === 'claimed') return { tournamentId, rank: standing.rank, coinsEarned: standing.reward, coins: profile.coins + standing.reward };
     // Claimed by a racing call (answer from its mark) or the balance moved: read again.
     throw new TransientError(`claim ${outcome}`);
   };
@@ -54,6 +62,19 @@ export async function claimReward(
   });
 }
 
+/** No final standings yet: the day is still running, or it ended and is being sealed (then: retry soon). */
+function notSealedYet(tournament: Tournament, now: Date): ApiError {
+  if (now.getTime() <= new Date(tournament.endsAt).getTime()) {
+    return new ApiError('TOURNAMENT_NOT_ENDED', `${tournament.tournamentId} is not over yet (rewards open once it is sealed)`);
+  }
+  return new ApiError(
+    'TOURNAMENT_NOT_ENDED',
+    `${tournament.tournamentId} has ended and its results are being sealed; retry in ${SEALING_RETRY_AFTER_SECONDS} seconds`,
+    undefined,
+    SEALING_RETRY_AFTER_SECONDS,
+  );
+}
+
 export interface HistoryItem {
   readonly tournamentId: string;
   readonly groupId: string;
@@ -63,9 +84,9 @@ export interface HistoryItem {
   readonly claimed: boolean;
 }
 
-/** The caller's tournaments, newest first, a page at a time. */
+/** The caller's tournaments, newest first, a page at a time; sealed days with their final rank. */
 export async function tournamentHistory(
-  deps: { entries: EntryRepository; members: MemberRepository },
+  deps: { entries: EntryRepository; members: MemberRepository; groups: GroupRepository },
   input: { userId: string; limit: number; cursor?: string },
 ): Promise<{ items: HistoryItem[]; nextCursor?: string }> {
   const page = await deps.entries.enteredByUser(input.userId, input.limit, input.cursor).catch((error: unknown) => {
@@ -74,19 +95,20 @@ export async function tournamentHistory(
     }
     throw error;
   });
-  const members = await deps.members.many(
-    page.entries.map((e) => ({ tournamentId: e.tournamentId, groupId: e.groupId!, userId: input.userId })),
-  );
-  const byTournament = new Map(members.map((m) => [m.tournamentId, m]));
+  const refs = page.entries.map((e) => ({ tournamentId: e.tournamentId, groupId: e.groupId!, userId: input.userId }));
+  const [members, groups] = await Promise.all([deps.members.many(refs), deps.groups.many(refs)]);
+  const memberOf = new Map(members.map((m) => [m.tournamentId, m]));
+  const standingOf = new Map(groups.map((g) => [g.tournamentId, g.standings?.find((s) => s.userId === input.userId)]));
   const items = page.entries.flatMap((entry): HistoryItem[] => {
-    const member = byTournament.get(entry.tournamentId);
+    const member = memberOf.get(entry.tournamentId);
     if (!member) return [];
+    const standing = standingOf.get(entry.tournamentId);
     return [
       {
         tournamentId: entry.tournamentId,
         groupId: member.groupId,
-        score: member.score,
-        ...(member.finalRank === undefined ? {} : { rank: member.finalRank, coinsEarned: member.reward ?? 0 }),
+        score: standing?.score ?? member.score,
+        ...(standing ? { rank: standing.rank, coinsEarned: standing.reward } : {}),
         claimed: member.claimedAt !== undefined,
       },
     ];

@@ -86,7 +86,7 @@ async function recordProgress(userId: string, request: IncomingMessage, response
 const entrySteps = (() => {
   const tournamentId = process.env['FLOOR_TOURNAMENT_ID'];
   if (!tournamentId) return undefined;
-  const redis = createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX') });
+  const redis = createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX'), cluster: process.env['REDIS_CLUSTER'] === 'true' });
   const deps: EntrySagaDeps = {
     users,
     tournaments: new TournamentRepository(table),

@@ -3,7 +3,7 @@ import { createTableRef } from '../../shared/adapters/dynamo/client.ts';
 import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
 import { createRedis } from '../../shared/adapters/redis/client.ts';
 import { isEntered } from '../../shared/domain/entry.ts';
-import { decodeBoardScore } from '../../shared/domain/ranking.ts';
+import { Leaderboards } from '../../shared/adapters/redis/leaderboards.ts';
 import { requiredEnv, sendJson, serveFloor } from './floor-http.ts';
 
 /**
@@ -13,9 +13,8 @@ import { requiredEnv, sendJson, serveFloor } from './floor-http.ts';
  * same Redis client settings and key prefix as the stack it stands beside.
  *
  * - GET /tournaments/current/leaderboard: the caller's entry (one consistent GetItem, as the
- *   handler reads it) for its group, then ZREVRANGE board 0 -1 WITHSCORES and HMGET names.
- * - GET /leaderboards/global?limit=N: ZREVRANGE board:global 0 N WITHSCORES (one more than shown,
- *   for the cursor), ZREVRANK of the first, HMGET names of those shown.
+ *   handler reads it) for its group, then the group board (one script call).
+ * - GET /leaderboards/global?limit=N: one page script call (one more than shown, for the cursor).
  *
  * Run by test/bench/leaderboards.ts with TABLE_NAME, DYNAMODB_ENDPOINT, REDIS_URL,
  * REDIS_KEY_PREFIX, FLOOR_TOURNAMENT_ID and the AWS_* credentials set.
@@ -25,43 +24,30 @@ import { requiredEnv, sendJson, serveFloor } from './floor-http.ts';
 const tournamentId = requiredEnv('FLOOR_TOURNAMENT_ID');
 const table = createTableRef({ tableName: requiredEnv('TABLE_NAME'), endpoint: requiredEnv('DYNAMODB_ENDPOINT') });
 const entries = new EntryRepository(table);
-const redis = createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX') });
+const boards = new Leaderboards(
+  createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX'), cluster: process.env['REDIS_CLUSTER'] === 'true' }),
+);
 
 
 async function groupBoard(userId: string, response: ServerResponse): Promise<void> {
   const entry = await entries.get(userId, tournamentId);
   if (!isEntered(entry)) return sendJson(response, 404, { code: 'NOT_PARTICIPATING' });
-  const flat = await redis.zrevrange(`board:group:${tournamentId}:${entry.groupId}`, 0, -1, 'WITHSCORES');
-  const ids = flat.filter((_, i) => i % 2 === 0);
-  const names = ids.length > 0 ? await redis.hmget('names', ...ids) : [];
+  const board = await boards.group(tournamentId, entry.groupId);
   sendJson(response, 200, {
     tournamentId,
     groupId: entry.groupId,
-    entries: ids.map((id, i) => ({
-      rank: i + 1,
-      userId: id,
-      displayName: names[i] ?? id,
-      score: decodeBoardScore(Number(flat[i * 2 + 1])).primary,
-    })),
+    entries: board.map((e, i) => ({ rank: i + 1, userId: e.userId, displayName: e.displayName, score: e.value })),
   });
 }
 
 async function globalBoard(limit: number, response: ServerResponse): Promise<void> {
-  const flat = await redis.zrevrange('board:global', 0, limit, 'WITHSCORES');
-  const ids = flat.filter((_, i) => i % 2 === 0);
-  const firstRank = ids[0] === undefined ? 0 : ((await redis.zrevrank('board:global', ids[0])) ?? 0) + 1;
-  const shown = ids.slice(0, limit);
-  const names = shown.length > 0 ? await redis.hmget('names', ...shown) : [];
-  const last = shown.length - 1;
+  const page = await boards.globalPage(limit + 1);
+  const shown = page.entries.slice(0, limit);
+  const last = shown.at(-1);
   sendJson(response, 200, {
-    entries: shown.map((id, i) => ({
-      rank: firstRank + i,
-      userId: id,
-      displayName: names[i] ?? id,
-      level: decodeBoardScore(Number(flat[i * 2 + 1])).primary,
-    })),
-    ...(ids.length > limit && last >= 0
-      ? { nextCursor: Buffer.from(JSON.stringify({ s: Number(flat[last * 2 + 1]), u: shown[last] })).toString('base64url') }
+    entries: shown.map((e, i) => ({ rank: page.firstPosition + i + 1, userId: e.userId, displayName: e.displayName, level: e.value })),
+    ...(page.entries.length > limit && last
+      ? { nextCursor: Buffer.from(JSON.stringify({ v: last.value, t: Date.parse(last.reachedAt), u: last.userId })).toString('base64url') }
       : {}),
   });
 }

@@ -9,7 +9,9 @@ import { subjectFor } from '../../infra/local/jwt-issuer.ts';
 import { createTableRef } from '../../shared/adapters/dynamo/client.ts';
 import { keys } from '../../shared/adapters/dynamo/keys.ts';
 import { newProfile } from '../../shared/domain/profile.ts';
-import { BOARD_EPOCH_MS, decodeBoardScore, encodeBoardScore } from '../../shared/domain/ranking.ts';
+import { createRedis } from '../../shared/adapters/redis/client.ts';
+import { redisKeys } from '../../shared/adapters/redis/keys.ts';
+import { Leaderboards, type BoardEntry } from '../../shared/adapters/redis/leaderboards.ts';
 import { pointsForLevels } from '../../shared/domain/scoring.ts';
 import { REPO_ROOT, spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
 import { positiveIntegerEnv } from './env.ts';
@@ -190,17 +192,17 @@ async function enterPlayers(stackUrl: string, usernames: readonly string[]): Pro
 /**
  * Level-ups at a fixed rate (the schedule does not wait for answers), each by the player idle
  * the longest, so no player has two in flight; each is timed until the player's Redis group
- * board holds its new score (or a higher one: ZADD GT only moves forward).
+ * board holds its new score (or a higher one: the boards only ever raise).
  */
 async function levelUpsToBoard(args: {
   stackUrl: string;
-  redis: Redis;
+  boards: Leaderboards;
   tournamentId: string;
   players: readonly Entrant[];
   rate: number;
   seconds: number;
 }): Promise<LevelUpReport> {
-  const { stackUrl, redis, tournamentId, players, rate, seconds } = args;
+  const { stackUrl, boards, tournamentId, players, rate, seconds } = args;
   interface Pending {
     readonly player: Entrant;
     readonly expected: number;
@@ -220,23 +222,17 @@ async function levelUpsToBoard(args: {
   const body = JSON.stringify({ levelIncrease: 1 });
   const t0 = performance.now();
 
-  // One pipelined round trip reads every group board with a level-up pending (ZREVRANGE WITHSCORES:
-  // at most 35 members each), however many level-ups wait: a backlog does not make it heavier.
+  // One read per group board with a level-up pending (at most 35 members each), side by side
+  // (each board is in its own slot), however many level-ups wait: a backlog does not make it heavier.
   const watcher = (async () => {
     while (sending || pending.size > 0) {
       if (pending.size > 0) {
         const batch = [...pending];
         const groups = [...new Set(batch.map(({ player }) => player.groupId))];
-        const pipeline = redis.pipeline();
-        for (const groupId of groups) pipeline.zrevrange(`board:group:${tournamentId}:${groupId}`, 0, -1, 'WITHSCORES');
-        const results = (await pipeline.exec()) ?? [];
+        const results = await Promise.all(groups.map((groupId) => boards.group(tournamentId, groupId)));
         const at = performance.now();
         const scores = new Map<string, number>();
-        for (const [error, flat] of results) {
-          if (error) throw error;
-          const members = flat as string[];
-          for (let i = 0; i < members.length; i += 2) scores.set(members[i]!, decodeBoardScore(Number(members[i + 1])).primary);
-        }
+        for (const board of results) for (const entry of board) scores.set(entry.userId, entry.value);
         for (const entry of batch) {
           if (!pending.has(entry)) continue; // failed meanwhile
           if ((scores.get(entry.player.sub) ?? -1) >= entry.expected) {
@@ -362,32 +358,31 @@ function seededRandom(seed: number): () => number {
 const globalMemberId = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
 /**
- * `members` players on board:global (and in names), straight through Redis: levels 1..500, most
- * of them low (level = 1 + ⌊500·u²⌋), each reached at some second of the past year.
+ * `members` players on the global board, straight through Redis as a global rebuild (begin, add,
+ * commit): levels 1..500, most of them low (level = 1 + ⌊500·u²⌋), each reached at some
+ * millisecond of the past year.
  */
-async function fillGlobalBoard(redis: Redis, members: number, stopping: () => boolean): Promise<void> {
+async function fillGlobalBoard(boards: Leaderboards, members: number, stopping: () => boolean): Promise<void> {
   const random = seededRandom(0x5eed);
   const until = Date.now();
-  const from = Math.max(BOARD_EPOCH_MS, until - 365 * 24 * 60 * 60 * 1000);
+  const from = until - 365 * 24 * 60 * 60 * 1000;
+  await boards.beginGlobalRebuild();
   for (let start = 0; start < members; start += FILL_CHUNK * FILL_WINDOW) {
     if (stopping()) throw new Error('the bench is stopping');
-    const pipeline = redis.pipeline();
+    const window: Promise<void>[] = [];
     for (let chunk = start; chunk < Math.min(members, start + FILL_CHUNK * FILL_WINDOW); chunk += FILL_CHUNK) {
-      const scored: (string | number)[] = [];
-      const named: string[] = [];
+      const entries: BoardEntry[] = [];
       for (let i = chunk; i < Math.min(members, chunk + FILL_CHUNK); i++) {
-        const id = globalMemberId(i);
         const u = random();
         const level = 1 + Math.floor(500 * u * u);
         const reachedAt = new Date(from + Math.floor(random() * (until - from))).toISOString();
-        scored.push(encodeBoardScore(level, reachedAt), id);
-        named.push(id, `Player ${i}`);
+        entries.push({ userId: globalMemberId(i), displayName: `Player ${i}`, value: level, reachedAt });
       }
-      pipeline.zadd('board:global', ...scored);
-      pipeline.hset('names', ...named);
+      window.push(boards.addToGlobalRebuild(entries));
     }
-    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    await Promise.all(window);
   }
+  await boards.commitGlobalRebuild();
 }
 
 /** Unlinks every key under `prefix`, a SCAN page at a time; returns how many. */
@@ -400,7 +395,13 @@ async function unlinkPrefixed(redisUrl: string, prefix: string): Promise<number>
     do {
       const [next, found] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
       cursor = next;
-      if (found.length > 0) unlinked += await client.unlink(...found);
+      // One UNLINK per key: the keys span slots, which a cluster-mode server refuses in one command.
+      const pipeline = client.pipeline();
+      for (const key of found) pipeline.unlink(key);
+      for (const [error, count] of (await pipeline.exec()) ?? []) {
+        if (error) throw error;
+        unlinked += Number(count);
+      }
     } while (cursor !== '0');
     return unlinked;
   } finally {
@@ -435,7 +436,8 @@ export async function benchLeaderboards(args: {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'goodswipe-bench-lb-'));
   writeFileSync(path.join(stateDir, 'stack-id'), stackId);
 
-  const redis = new Redis(redisUrl, { protocol: 2, keyPrefix, maxRetriesPerRequest: 1 });
+  const redis = createRedis({ url: redisUrl, keyPrefix, cluster: process.env['REDIS_CLUSTER'] === 'true' });
+  const boards = new Leaderboards(redis);
   let stack: StackProcess | undefined;
   let floor: FloorProcess | undefined;
   let stopping = false;
@@ -481,18 +483,18 @@ export async function benchLeaderboards(args: {
     );
     const players = await enterPlayers(stack.url, usernames);
     const first = players[0]!;
-    if ((await redis.zscore(`board:group:${tournamentId}:${first.groupId}`, first.sub)) === null) {
+    if (!(await boards.group(tournamentId, first.groupId)).some((e) => e.userId === first.sub)) {
       throw new Error(`${first.sub} entered ${first.groupId} but is not on that board under ${keyPrefix}: not the stack's key prefix?`);
     }
     log(`leaderboards: ${players.length} players entered ${tournamentId}; ${rate} level-ups/s for ${levelUpSeconds} s`);
 
     // A warm-up first (the scoring path's first calls in this stack), drained before the measured run.
-    const warmup = await levelUpsToBoard({ stackUrl: stack.url, redis, tournamentId, players, rate, seconds: LEVELUP_WARMUP_SECONDS });
+    const warmup = await levelUpsToBoard({ stackUrl: stack.url, boards, tournamentId, players, rate, seconds: LEVELUP_WARMUP_SECONDS });
     log(
       `leaderboards: warm-up ${LEVELUP_WARMUP_SECONDS} s: visible p50 ${warmup.visibleP50Ms.toFixed(1)} ms, max ${warmup.visibleMaxMs.toFixed(1)} ms, ` +
         `never visible ${warmup.neverVisible}, failed ${warmup.failed}`,
     );
-    const levelUps = await levelUpsToBoard({ stackUrl: stack.url, redis, tournamentId, players, rate, seconds: levelUpSeconds });
+    const levelUps = await levelUpsToBoard({ stackUrl: stack.url, boards, tournamentId, players, rate, seconds: levelUpSeconds });
     log(
       `leaderboards: level-up -> group board p50 ${levelUps.visibleP50Ms.toFixed(1)} ms, p99 ${levelUps.visibleP99Ms.toFixed(1)} ms, ` +
         `max ${levelUps.visibleMaxMs.toFixed(1)} ms at ${levelUps.achievedPerSec.toFixed(1)}/s; ` +
@@ -512,10 +514,10 @@ export async function benchLeaderboards(args: {
 
     log(`leaderboards: filling board:global with ${globalMembers} players`);
     const fillStarted = performance.now();
-    filling = fillGlobalBoard(redis, globalMembers, () => stopping);
+    filling = fillGlobalBoard(boards, globalMembers, () => stopping);
     await filling;
     const fillSeconds = (performance.now() - fillStarted) / 1000;
-    log(`leaderboards: board:global holds ${await redis.zcard('board:global')} players (filled in ${fillSeconds.toFixed(1)} s)`);
+    log(`leaderboards: the global board holds ${await redis.zcard(redisKeys.globalBoard().order)} players (filled in ${fillSeconds.toFixed(1)} s)`);
 
     const globalSettings: LoadSettings = { ...args.settings, connections: globalConnections, primeSeconds: 2 };
     const globalScenario: Scenario = { name: `GET /leaderboards/global?limit=${GLOBAL_LIMIT}`, method: 'GET', path: `/leaderboards/global?limit=${GLOBAL_LIMIT}` };

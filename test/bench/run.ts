@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { localClient, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { ensureRedis } from '../../infra/local/redis-server.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { REPO_ROOT, spawnLocalStack } from '../support/local-stack.ts';
 import { benchEntries, type EntriesReport } from './entries.ts';
@@ -97,6 +98,11 @@ async function bench(
 ): Promise<{ comparisons: Comparison[]; entries: EntriesReport; leaderboards?: LeaderboardsReport }> {
   const dynamodb = await startDynamoDbLocal({});
   processes.started(() => dynamodb.stop());
+  // One Redis for every phase, as AWS runs it (cluster mode) unless REDIS_URL names one; the
+  // floors and this process learn its mode as the functions do, from REDIS_CLUSTER.
+  const redis = await ensureRedis(process.env['REDIS_URL'] || undefined);
+  processes.started(() => redis.stop());
+  process.env['REDIS_CLUSTER'] = String(redis.cluster);
   log(`DynamoDB Local (in memory) at ${dynamodb.endpoint}`);
 
   const stack = await spawnLocalStack(['--ephemeral'], { DYNAMODB_ENDPOINT: dynamodb.endpoint });
@@ -125,7 +131,7 @@ async function bench(
   const entries = await benchEntries({
     dynamodbEndpoint: dynamodb.endpoint,
     tableName,
-    redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    redisUrl: redis.url,
     count: ENTRY_BURST,
     concurrency: settings.connections,
     started: (stop) => entriesProcesses.started(stop),
@@ -138,7 +144,7 @@ async function bench(
   const leaderboards = await benchLeaderboards({
     dynamodbEndpoint: dynamodb.endpoint,
     tableName,
-    redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    redisUrl: redis.url,
     settings,
     started: (stop) => processes.started(stop),
     log,

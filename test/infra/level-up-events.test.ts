@@ -1,21 +1,19 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app.ts';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import { httpRoutes } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
 import { levelUpEvents, maintenanceJobs, scheduledJobs } from '../../infra/workloads.ts';
-import { skipBundling, type PolicyStatement, type TemplateResource } from '../support/template.ts';
+import { synthesizedStack } from '../support/synth.ts';
+import type { PolicyStatement, TemplateResource } from '../support/template.ts';
 
 let stack: GoodSwipeStack;
 let template: Record<string, unknown>;
 let resources: Record<string, TemplateResource>;
 
 beforeAll(() => {
-  ({ stack } = buildApp({ stage: 'test', context: skipBundling }));
-  template = Template.fromStack(stack).toJSON() as Record<string, unknown>;
+  ({ stack, json: template } = synthesizedStack());
   resources = template.Resources as Record<string, TemplateResource>;
 }, 60_000);
 
@@ -307,22 +305,78 @@ describe('scores and leaderboards routes', () => {
   });
 });
 
-describe('tournament close', () => {
-  it('runs CloseTournament every minute from 00:00 to 02:59 UTC (it seals once the day is scored)', () => {
-    const job = only(
-      scheduledJobs.filter((j) => j.name === 'CloseTournament'),
-      'CloseTournament job',
+describe('tournament close: the seal workflow', () => {
+  const sealMachine = () =>
+    only(
+      resourcesOfType('AWS::StepFunctions::StateMachine').filter(([, r]) => r.Properties['StateMachineType'] === 'STANDARD'),
+      'standard state machine',
     );
+  const definitionOf = (resource: TemplateResource) => {
+    // Fn::Join of strings and function ARNs: the ARNs only matter to the local stack's resolver.
+    const parts = (resource.Properties['DefinitionString'] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'ARN')).join('')) as {
+      StartAt: string;
+      TimeoutSeconds: number;
+      States: Record<string, Record<string, any>>;
+    };
+  };
+
+  it('starts the seal at 00:00 UTC (01:00 and 02:00 only retry a failed start), with states:StartExecution on the seal workflow only', () => {
+    const job = only(scheduledJobs.filter((j) => j.name === 'CloseTournament'), 'CloseTournament job');
     const functionId = logicalIdOf(stack.functions.CloseTournament);
     const [, schedule] = only(
-      resourcesOfType('AWS::Scheduler::Schedule').filter(
-        ([, s]) => getAttTarget((s.Properties.Target as { Arn: unknown }).Arn) === functionId,
-      ),
+      resourcesOfType('AWS::Scheduler::Schedule').filter(([, s]) => getAttTarget((s.Properties.Target as { Arn: unknown }).Arn) === functionId),
       'schedule of CloseTournament',
     );
-    expect(job.schedule).toBe('cron(* 0-2 * * ? *)');
-    expect(schedule.Properties.ScheduleExpression).toBe('cron(* 0-2 * * ? *)');
-    const actions = functionRoleStatements(functionId).flatMap(actionsOf);
-    expect(actions).toContain('dynamodb:Query');
+    expect(job.schedule).toBe('cron(0 0-2 * * ? *)');
+    expect(schedule.Properties.ScheduleExpression).toBe('cron(0 0-2 * * ? *)');
+    const [sealId] = sealMachine();
+    const starts = functionRoleStatements(functionId).filter((s) => actionsOf(s).includes('states:StartExecution'));
+    expect(starts.map((s) => s.Resource)).toEqual([{ Ref: sealId }]);
+    const env = (resources[functionId]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env['SEAL_WORKFLOW_ARN']).toEqual({ Ref: sealId });
+  });
+
+  it('is a STANDARD state machine: CheckScores / WaitForScores loop, then PlanSeal, a Map of 40 at once over batches, FinishSeal', () => {
+    const [, machine] = sealMachine();
+    expect(machine.Properties).toMatchObject({ StateMachineName: 'good-swipe-test-seal', TracingConfiguration: { Enabled: true } });
+    const definition = definitionOf(machine);
+    expect(definition.StartAt).toBe('CheckScores');
+    expect(definition.TimeoutSeconds).toBe(3 * 60 * 60);
+    const states = definition.States;
+    expect(states['CheckScores']).toMatchObject({ Type: 'Task', ResultPath: '$.check', Next: 'ScoresReady' });
+    expect(states['ScoresReady']).toMatchObject({ Type: 'Choice', Default: 'WaitForScores', Choices: [{ Variable: '$.check.ready', BooleanEquals: true, Next: 'AlreadyClosed' }] });
+    expect(states['WaitForScores']).toMatchObject({ Type: 'Wait', SecondsPath: '$.check.waitSeconds', Next: 'CheckScores' });
+    expect(states['AlreadyClosed']).toMatchObject({ Type: 'Choice', Default: 'PlanSeal' });
+    expect(states['PlanSeal']).toMatchObject({ Type: 'Task', ResultPath: '$.plan', Next: 'SealGroups' });
+    expect(states['SealGroups']).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.plan.batches',
+      MaxConcurrency: 40,
+      ResultPath: '$.batches',
+      Next: 'FinishSeal',
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'SealGroupBatch' },
+    });
+    expect(states['FinishSeal']).toMatchObject({ Type: 'Task', Next: 'Sealed' });
+  });
+
+  it('gives every seal Task a timeout above its function timeout and a Retry that includes a Lambda timeout (a retried worker skips sealed groups)', () => {
+    const [, machine] = sealMachine();
+    const states = definitionOf(machine).States;
+    const tasks = { ...states, ...states['SealGroups']!['ItemProcessor'].States } as Record<string, Record<string, any>>;
+    for (const name of ['CheckScores', 'PlanSeal', 'SealGroupBatch', 'FinishSeal']) {
+      const task = tasks[name]!;
+      const fn = resources[logicalIdOf(stack.functions[name])]!;
+      expect(task['TimeoutSeconds'], name).toBeGreaterThan(fn.Properties.Timeout as number);
+      expect(task['Retry'][0].ErrorEquals, name).toEqual(expect.arrayContaining(['Sandbox.Timedout', 'TransientError', 'Lambda.ServiceException']));
+    }
+  });
+
+  it('logs to a vended-logs group, as Step Functions needs for its log delivery', () => {
+    const [, machine] = sealMachine();
+    const logGroupRef = (machine.Properties.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: unknown } }[] })
+      .Destinations[0]!.CloudWatchLogsLogGroup.LogGroupArn;
+    const logGroupId = getAttTarget(logGroupRef);
+    expect(resources[logGroupId]!.Properties.LogGroupName).toBe('/aws/vendedlogs/states/good-swipe-test-seal');
   });
 });

@@ -12,8 +12,9 @@ import { buildApp } from '../../infra/build-app.ts';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import { fallbackRoute, httpRoutes, routeKeys } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
-import { entrySagaSteps, levelUpEvents, maintenanceJobs, type FunctionSpec } from '../../infra/workloads.ts';
+import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
 import { allFunctionSpecs } from '../../infra/function-specs.ts';
+import { synthesizedStack } from '../support/synth.ts';
 import { skipBundling, type PolicyStatement, type TemplateResource } from '../support/template.ts';
 
 
@@ -25,9 +26,7 @@ let template: Template;
 let resources: Record<string, TemplateResource>;
 
 beforeAll(() => {
-  ({ app, stack } = buildApp({ stage: 'test', context: skipBundling }));
-  template = Template.fromStack(stack);
-  resources = (template.toJSON() as { Resources: Record<string, TemplateResource> }).Resources;
+  ({ app, stack, template, json: { Resources: resources } } = synthesizedStack());
 }, 60_000);
 
 function resourcesOfType(type: string): [logicalId: string, resource: TemplateResource][] {
@@ -267,15 +266,18 @@ describe('functions', () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(spec.tableActions));
     // Nothing beyond the table, the entry saga (startsEntrySaga), X-Ray and, for the level-up
-    // consumer, its queue (level-up-events.test.ts checks which queue).
-    const consumesQueue = name === levelUpEvents.consumer.name;
+    // consumer, its queue (level-up-events.test.ts checks which queue); a scheduled job sends to
+    // its on-failure queue (scheduled-job-failures.test.ts checks which queue).
+    const usesQueue = name === levelUpEvents.consumer.name || scheduledJobs.some((job) => job.name === name);
     const allowed = (a: string) =>
       a.startsWith('dynamodb:') ||
       a.startsWith('xray:') ||
       a === 'states:StartSyncExecution' ||
-      (consumesQueue && a.startsWith('sqs:'));
+      a === 'states:StartExecution' ||
+      (usesQueue && a.startsWith('sqs:'));
     expect(actions.filter((a) => !allowed(a))).toEqual([]);
     expect(actions.includes('states:StartSyncExecution')).toBe(spec.startsEntrySaga === true);
+    expect(actions.includes('states:StartExecution')).toBe(spec.startsWorkflow !== undefined);
   });
 
   it.each(allFunctionSpecs.filter((f) => f.tableActions.length > 0).map((f) => [f.name] as const))(
@@ -292,11 +294,12 @@ describe('functions', () => {
     },
   );
 
-  it('gives the saga steps 5 s, the saga starter 29 s (it waits for the saga), maintenance jobs 300 s (they scan) and every other function 10 s', () => {
+  it('gives the saga steps 5 s, the saga starter 29 s (it waits for the saga), the seal steps 10-60 s, maintenance jobs 300 s and every other function 10 s', () => {
     const steps = new Set<string>(Object.values(entrySagaSteps).map((s) => s.name));
     const maintenance = new Set<string>(maintenanceJobs.map((j) => j.name));
+    const sealSteps: Record<string, number> = { CheckScores: 30, PlanSeal: 30, SealGroupBatch: 60, FinishSeal: 10 };
     const timeoutOf = (name: string) =>
-      steps.has(name) ? 5 : name === 'EnterTournament' ? 29 : maintenance.has(name) ? 300 : 10;
+      steps.has(name) ? 5 : name === 'EnterTournament' ? 29 : maintenance.has(name) ? 300 : (sealSteps[name] ?? 10);
     for (const name of names) {
       expect(resources[functionLogicalId(name)]?.Properties.Timeout, name).toBe(timeoutOf(name));
     }

@@ -4,7 +4,7 @@ import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.t
 import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-repository.ts';
 import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
 import { keys } from '../../shared/adapters/dynamo/keys.ts';
-import { createRedis } from '../../shared/adapters/redis/client.ts';
+import { redisKeys } from '../../shared/adapters/redis/keys.ts';
 import { Leaderboards } from '../../shared/adapters/redis/leaderboards.ts';
 import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
 import { newProfile } from '../../shared/domain/profile.ts';
@@ -20,6 +20,7 @@ import {
 } from '../../shared/use-cases/entry-saga.ts';
 import { sweepReservations } from '../../shared/use-cases/sweep-reservations.ts';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { testRedis } from '../support/redis.ts';
 import { freshTable } from '../support/table.ts';
 
 const TOURNAMENT = '2026-11-24';
@@ -28,7 +29,7 @@ const MORNING = '2026-11-24T08:00:00.000Z';
 describe('entry saga steps on DynamoDB Local and Redis', () => {
   let table: Awaited<ReturnType<typeof freshTable>>;
   let deps: EntrySagaDeps;
-  const redis = createRedis({ url: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', keyPrefix: `${inject('redisKeyPrefix')}saga:` });
+  const redis = testRedis(`${inject('redisKeyPrefix')}saga:`);
 
   beforeAll(async () => {
     table = await freshTable();
@@ -42,7 +43,7 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
     await deps.tournaments.createIfAbsent(newTournament(TOURNAMENT, new Date(MORNING)));
   });
   afterAll(async () => {
-    await redis.del(`seats:${TOURNAMENT}`);
+    await redis.del(redisKeys.seatCounter(TOURNAMENT));
     redis.disconnect();
     await table.drop();
   });
@@ -139,10 +140,10 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
     const first = Array.from({ length: 35 }, (_, i) => `full-${i}`);
     await Promise.all(first.map((id) => player(id)));
     for (const id of first) expect((await enter(id)).groupId).toBe('G000001');
-    await redis.del(`seats:${nextDay}`); // Redis restarted: the counter is gone
+    await redis.del(redisKeys.seatCounter(nextDay)); // Redis restarted: the counter is gone
     await player('after-reset');
     expect((await enter('after-reset')).groupId).toBe('G000002');
-    await redis.del(`seats:${nextDay}`);
+    await redis.del(redisKeys.seatCounter(nextDay));
   });
 
   it('sweeps abandoned reservations: refund if in no group, confirm if in one', async () => {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { readModel, synthesizeTemplate } from '../../infra/local/template.ts';
+import { provideRedis } from './redis-setup.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -9,18 +9,18 @@ declare module 'vitest' {
     dynamodbEndpoint: string;
     /** The table's properties as the synthesized template defines them. */
     tableProperties: Record<string, unknown>;
-    /** Prefix for this run's Redis keys on the machine's shared Redis. */
-    redisKeyPrefix: string;
   }
 }
 
+/** The integration project's setup: DynamoDB Local, the template's table definition and Redis. */
 export default async function setup(project: TestProject) {
+  // The engines start in child processes while this one synthesizes.
+  const engines = Promise.all([startDynamoDbLocal({}), provideRedis(project)]);
   const model = readModel(synthesizeTemplate('test'));
-  const dynamodb = await startDynamoDbLocal({});
+  const [dynamodb, stopRedis] = await engines;
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
   project.provide('tableProperties', model.table.properties);
-  project.provide('redisKeyPrefix', `goodswipe-test:${randomBytes(4).toString('hex')}:`);
   return async () => {
-    await dynamodb.stop();
+    await Promise.all([dynamodb.stop(), stopRedis()]);
   };
 }

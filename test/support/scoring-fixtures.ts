@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import type { UserLeveledUp } from '../../events/user-leveled-up.ts';
 import { installClock } from '../../shared/adapters/clock.ts';
 import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
+import { GroupRepository } from '../../shared/adapters/dynamo/group-repository.ts';
 import { keys } from '../../shared/adapters/dynamo/keys.ts';
 import { LevelUpOutbox } from '../../shared/adapters/dynamo/level-up-outbox.ts';
 import { MemberRepository } from '../../shared/adapters/dynamo/member-repository.ts';
 import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-repository.ts';
 import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
-import { createRedis } from '../../shared/adapters/redis/client.ts';
+import { createRedis, type RedisClient } from '../../shared/adapters/redis/client.ts';
 import { Leaderboards } from '../../shared/adapters/redis/leaderboards.ts';
 import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
 import type { Member } from '../../shared/domain/member.ts';
@@ -26,38 +26,41 @@ import {
 } from '../../shared/use-cases/entry-saga.ts';
 import type { GroupDeps } from '../../shared/use-cases/leaderboards.ts';
 import { scoreLevelUp, type ScoreDeps } from '../../shared/use-cases/score-level-up.ts';
+import type { SealDeps } from '../../shared/use-cases/seal-tournament.ts';
+import { deleteKeysUnder, keysUnder, testRedis } from './redis.ts';
 import { freshTable } from './table.ts';
 
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 /** Nothing listens on port 1: every command fails as if Redis were down. */
 export const DEAD_REDIS_URL = 'redis://127.0.0.1:1';
 
 /** Every repository and both boards a scoring test needs, as the use cases take them. */
-export type WorldDeps = ScoreDeps & EntrySagaDeps & GroupDeps;
+export type WorldDeps = ScoreDeps & EntrySagaDeps & GroupDeps & SealDeps;
 
 /**
  * One test's world: a fresh table shaped like the template on the run's DynamoDB Local, and
- * its own key prefix on the machine's Redis (so the global board is the test's alone).
+ * its own key prefix on the run's cluster-mode Redis (so the global board is the test's alone).
  */
 export class ScoringWorld {
   readonly users: UserRepository;
   readonly entries: EntryRepository;
   readonly members: MemberRepository;
+  readonly groups: GroupRepository;
   readonly outbox: LevelUpOutbox;
   readonly tournaments: TournamentRepository;
   readonly seats: SeatDispenser;
   readonly boards: Leaderboards;
-  private readonly dead: Redis[] = [];
+  private readonly dead: RedisClient[] = [];
 
   private constructor(
     readonly table: Awaited<ReturnType<typeof freshTable>>,
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     /** The full key prefix of this world's Redis keys. */
     readonly prefix: string,
   ) {
     this.users = new UserRepository(table);
     this.entries = new EntryRepository(table);
     this.members = new MemberRepository(table);
+    this.groups = new GroupRepository(table);
     this.outbox = new LevelUpOutbox(table);
     this.tournaments = new TournamentRepository(table);
     this.seats = new SeatDispenser(redis);
@@ -66,7 +69,7 @@ export class ScoringWorld {
 
   static async create(name: string): Promise<ScoringWorld> {
     const prefix = `${inject('redisKeyPrefix')}scoring:${name}:${randomBytes(3).toString('hex')}:`;
-    return new ScoringWorld(await freshTable(), createRedis({ url: REDIS_URL, keyPrefix: prefix }), prefix);
+    return new ScoringWorld(await freshTable(), testRedis(prefix), prefix);
   }
 
   /** The use cases' dependencies, with the live boards or the given ones. */
@@ -75,6 +78,7 @@ export class ScoringWorld {
       users: this.users,
       entries: this.entries,
       members: this.members,
+      groups: this.groups,
       outbox: this.outbox,
       tournaments: this.tournaments,
       seats: this.seats,
@@ -84,7 +88,7 @@ export class ScoringWorld {
 
   /** Leaderboards over a Redis client that can never connect (created lazily, never retried for long). */
   deadBoards(): Leaderboards {
-    const redis = createRedis({ url: DEAD_REDIS_URL, keyPrefix: this.prefix, lazyConnect: true });
+    const redis = createRedis({ url: DEAD_REDIS_URL, keyPrefix: this.prefix, cluster: inject('redisCluster'), lazyConnect: true });
     redis.on('error', () => {}); // connection refused is the point
     this.dead.push(redis);
     return new Leaderboards(redis);
@@ -184,27 +188,14 @@ export class ScoringWorld {
     return items;
   }
 
-  /**
-   * This world's Redis keys, as full key names. ioredis applies keyPrefix to commands' keys but
-   * not to SCAN's MATCH pattern, so the pattern carries the full prefix.
-   */
+  /** This world's Redis keys, as full key names. */
   async redisKeys(): Promise<string[]> {
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 1000);
-      found.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    return found;
+    return keysUnder(this.redis, this.prefix);
   }
 
   /** Deletes every key of this world (Redis lost its data); returns how many were deleted. */
   async clearRedis(): Promise<number> {
-    const found = await this.redisKeys();
-    if (found.length === 0) return 0;
-    // DEL goes through the client, which adds the prefix again: strip it first.
-    return this.redis.del(...found.map((key) => key.slice(this.prefix.length)));
+    return deleteKeysUnder(this.redis, this.prefix);
   }
 
   async close(): Promise<void> {

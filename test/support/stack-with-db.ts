@@ -3,6 +3,7 @@ import { GetCommand, ScanCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/
 import { localClient, startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { createTableRef, type TableRef } from '../../shared/adapters/dynamo/client.ts';
 import { keys } from '../../shared/adapters/dynamo/keys.ts';
+import { testRedisEnv } from './redis.ts';
 
 /**
  * A DynamoDB Local that the test owns and the local stack uses (DYNAMODB_ENDPOINT): it outlives
@@ -20,8 +21,9 @@ export class TestDatabase {
     return new TestDatabase(await startDynamoDbLocal({}));
   }
 
+  /** Redis outlives a crashed stack too (as ElastiCache outlives a Lambda): the run's cluster-mode one. */
   get env(): NodeJS.ProcessEnv {
-    return { DYNAMODB_ENDPOINT: this.dynamodb.endpoint };
+    return { DYNAMODB_ENDPOINT: this.dynamodb.endpoint, ...testRedisEnv() };
   }
 
   /** The stack's table (it creates it at start-up). */

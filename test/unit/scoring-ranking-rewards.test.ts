@@ -1,15 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gameRules } from '../../shared/domain/game-rules.ts';
+import { boardValue, entryFromHash, memberOf, paddedMs, parseMember } from '../../shared/adapters/redis/board-order.ts';
 import {
-  BOARD_EPOCH_MS,
-  BOARD_PRIMARY_LIMIT,
-  BOARD_TIME_END_MS,
-  BOARD_TIME_SPAN_SECONDS,
   compareLevelStandings,
   compareStandings,
-  decodeBoardScore,
-  encodeBoardScore,
   rankGroup,
   type Standing,
 } from '../../shared/domain/ranking.ts';
@@ -172,65 +167,44 @@ describe('rewards', () => {
   });
 });
 
-describe('board score encoding', () => {
-  const primary = fc.integer({ min: 0, max: BOARD_PRIMARY_LIMIT - 1 });
-  const second = fc.integer({ min: 0, max: BOARD_TIME_SPAN_SECONDS - 1 });
-  const instant = fc.tuple(second, fc.integer({ min: 0, max: 999 })).map(([s, ms]) => BOARD_EPOCH_MS + s * 1000 + ms);
-
-  it('holds scores below 2^23 and instants from 2025-01-01 for 2^30 seconds', () => {
-    expect(BOARD_PRIMARY_LIMIT).toBe(8_388_608);
-    expect(iso(BOARD_TIME_END_MS)).toBe('2059-01-10T13:37:04.000Z');
-    expect(encodeBoardScore(BOARD_PRIMARY_LIMIT - 1, iso(BOARD_TIME_END_MS - 1))).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
-    expect(pointsForLevels(10, 1000)).toBeLessThan(BOARD_PRIMARY_LIMIT);
-    for (const [p, at] of [
-      [-1, iso(BOARD_EPOCH_MS)],
-      [1.5, iso(BOARD_EPOCH_MS)],
-      [BOARD_PRIMARY_LIMIT, iso(BOARD_EPOCH_MS)],
-      [0, iso(BOARD_EPOCH_MS - 1)],
-      [0, iso(BOARD_TIME_END_MS)],
-      [0, 'not a date'],
-    ] as const) {
-      expect(() => encodeBoardScore(p, at)).toThrow(RangeError);
-    }
-    expect(() => decodeBoardScore(0.5)).toThrow(RangeError);
+describe('board order encoding (score -value, member <ms padded>:<userId>)', () => {
+  // Redis orders a sorted set by score, then by member bytes (memcmp): ascending is best first.
+  const redisOrder = (a: { score: number; member: string }, b: { score: number; member: string }) =>
+    a.score !== b.score ? a.score - b.score : Buffer.compare(Buffer.from(a.member), Buffer.from(b.member));
+  const standing = fc.record({
+    userId: fc.constantFrom('a', 'ab', 'b', 'B', 'u-1', 'u-10', 'u-2'),
+    level: fc.integer({ min: 0, max: 5 }),
+    // Ties within one second and on the same millisecond, and instants of different magnitude.
+    levelReachedAt: fc.constantFrom(0, 5, 999, 1_000, 1_764_000_000_000, 1_764_000_000_005, 99_999_999_999_999).map(iso),
   });
 
-  it('ranks the earlier of equal primaries higher', () => {
-    expect(encodeBoardScore(310, '2026-11-24T10:00:00Z')).toBeGreaterThan(encodeBoardScore(310, '2026-11-24T10:00:01Z'));
-    expect(encodeBoardScore(311, '2058-01-01T00:00:00Z')).toBeGreaterThan(encodeBoardScore(310, '2025-01-01T00:00:00Z'));
-  });
-
-  it('descending encoded order is the rules order (higher primary, then earlier second)', () => {
+  it('sorts exactly as compareLevelStandings: level desc, then ms asc, then userId', () => {
     fc.assert(
-      fc.property(primary, instant, primary, instant, (p1, t1, p2, t2) => {
-        const s1 = Math.floor((t1 - BOARD_EPOCH_MS) / 1000);
-        const s2 = Math.floor((t2 - BOARD_EPOCH_MS) / 1000);
-        const rules = p1 !== p2 ? p2 - p1 : s1 - s2; // < 0: first ranks higher
-        const encoded = encodeBoardScore(p2, iso(t2)) - encodeBoardScore(p1, iso(t1));
-        expect(Math.sign(encoded)).toBe(Math.sign(rules));
+      fc.property(fc.uniqueArray(standing, { selector: (s) => s.userId, maxLength: 7 }), (standings) => {
+        const encoded = standings.map((s) => ({
+          userId: s.userId,
+          score: -boardValue(s.level),
+          member: memberOf({ value: s.level, reachedAtMs: Date.parse(s.levelReachedAt), userId: s.userId }),
+        }));
+        expect([...encoded].sort(redisOrder).map((e) => e.userId)).toEqual([...standings].sort(compareLevelStandings).map((s) => s.userId));
       }),
     );
   });
 
-  it('agrees with compareLevelStandings up to equal seconds', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 50 }), instant, fc.integer({ min: 0, max: 50 }), instant, (l1, t1, l2, t2) => {
-        const a = { userId: 'a', level: l1, levelReachedAt: iso(t1) };
-        const b = { userId: 'b', level: l2, levelReachedAt: iso(t2) };
-        const encodedSign = Math.sign(encodeBoardScore(l2, b.levelReachedAt) - encodeBoardScore(l1, a.levelReachedAt));
-        if (encodedSign !== 0) expect(encodedSign).toBe(Math.sign(compareLevelStandings(a, b)));
-      }),
-    );
+  it('round-trips member and stored entry, names with | included', () => {
+    const member = memberOf({ value: 3, reachedAtMs: 1_764_000_000_005, userId: 'u:1' });
+    expect(member).toBe('001764000000005:u:1');
+    expect(parseMember(member)).toEqual({ reachedAtMs: 1_764_000_000_005, userId: 'u:1' });
+    expect(entryFromHash('u', '310|001764000000005|A|B')).toEqual({
+      userId: 'u',
+      value: 310,
+      reachedAt: iso(1_764_000_000_005),
+      displayName: 'A|B',
+    });
   });
 
-  it('round-trips to the second', () => {
-    fc.assert(
-      fc.property(primary, instant, (p, t) => {
-        expect(decodeBoardScore(encodeBoardScore(p, iso(t)))).toEqual({
-          primary: p,
-          reachedAtMs: t - ((t - BOARD_EPOCH_MS) % 1000),
-        });
-      }),
-    );
+  it('refuses what it cannot hold exactly', () => {
+    for (const ms of [-1, 1.5, 10 ** 15]) expect(() => paddedMs(ms)).toThrow(RangeError);
+    for (const value of [-1, 0.5, 2 ** 53]) expect(() => boardValue(value)).toThrow(RangeError);
   });
 });

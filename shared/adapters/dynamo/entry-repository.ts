@@ -4,7 +4,8 @@ import { gameRules } from '../../domain/game-rules.ts';
 import type { Entry } from '../../domain/entry.ts';
 import type { TableRef } from './client.ts';
 import { cancellationReasons } from './errors.ts';
-import { keys, pendingIndexKey, pendingPartition } from './keys.ts';
+import { groupIndexKey, keys, pendingIndexKey, pendingPartition } from './keys.ts';
+import { groupNumberOf } from '../../domain/tournament.ts';
 
 export type ReserveOutcome = 'reserved' | 'already-entered' | 'cannot-pay' | 'conflict';
 export type JoinOutcome = 'joined' | 'not-reserved' | 'group-full' | 'level-changed' | 'conflict';
@@ -124,12 +125,15 @@ export class EntryRepository {
               Update: {
                 TableName: this.table.tableName,
                 Key: keys.group(tournamentId, groupId),
-                UpdateExpression: 'SET entity = :entity, tournamentId = :tournament, groupId = :group ADD members :one',
+                // The index keys make the group findable by the seal (see keys.ts, GROUP_INDEX_SHARDS).
+                UpdateExpression:
+                  'SET entity = :entity, tournamentId = :tournament, groupId = :group, GSI1PK = :index, GSI1SK = :group ADD members :one',
                 ConditionExpression: 'attribute_not_exists(members) OR members < :size',
                 ExpressionAttributeValues: {
                   ':entity': 'GROUP',
                   ':tournament': tournamentId,
                   ':group': groupId,
+                  ':index': groupIndexKey(tournamentId, groupNumberOf(groupId)),
                   ':one': 1,
                   ':size': gameRules.tournament.groupSize,
                 },

@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 /** Errors that mean the request never reached a healthy dependency, so nothing was written. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
@@ -22,4 +22,18 @@ export function isDependencyUnavailable(error: unknown): boolean {
 export function cancellationReasons(error: unknown): (string | undefined)[] | undefined {
   if (!(error instanceof TransactionCanceledException)) return undefined;
   return (error.CancellationReasons ?? []).map((reason) => reason.Code);
+}
+
+/**
+ * Runs a conditional write: true if it was applied, false if its condition did not hold (the
+ * state it guards against is already there); any other failure is thrown.
+ */
+export async function appliedIfCondition(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }

@@ -54,6 +54,22 @@ export function unscoredPartition(tournamentId: string, shard: number): string {
   return `UNSCORED#${tournamentId}#${shard}`;
 }
 
+/**
+ * Every group of a tournament is findable through GSI1 (its item carries the index keys from its
+ * first join), sharded by group number so a rush opening hundreds of groups a second spreads its
+ * index writes. The seal reads the highest group number of each shard (one Query, Limit 1) to
+ * know how many groups there are, instead of reading 28,600 groups one after another.
+ */
+export const GROUP_INDEX_SHARDS = 32;
+
+export function groupIndexPartition(tournamentId: string, shard: number): string {
+  return `GROUPS#${tournamentId}#${shard}`;
+}
+
+export function groupIndexKey(tournamentId: string, groupNumber: number): string {
+  return groupIndexPartition(tournamentId, groupNumber % GROUP_INDEX_SHARDS);
+}
+
 function shardOf(userId: string): number {
   let hash = 0;
   for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;

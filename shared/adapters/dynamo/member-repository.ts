@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Member } from '../../domain/member.ts';
+import type { SealedStanding } from '../../domain/seal.ts';
 import { pointsForLevels } from '../../domain/scoring.ts';
-import { groupId } from '../../domain/tournament.ts';
 import type { TableRef } from './client.ts';
 import { cancellationReasons } from './errors.ts';
 import { keys } from './keys.ts';
@@ -39,29 +39,6 @@ export class MemberRepository {
     return Items.map(fromItem);
   }
 
-  /**
-   * The groups of a tournament. Groups are numbered G000001, G000002... in opening order with no
-   * gaps (a lost seat leaves a hole in a group, not a missing group), so they are read in
-   * batches of 100 numbers until a whole batch finds none.
-   */
-  async groupIdsOf(tournamentId: string): Promise<string[]> {
-    const found: string[] = [];
-    for (let first = 1; ; first += 100) {
-      const ids = Array.from({ length: 100 }, (_, i) => groupId(first + i));
-      let pending: Record<string, unknown>[] = ids.map((id) => keys.group(tournamentId, id));
-      const batch: string[] = [];
-      while (pending.length > 0) {
-        const { Responses = {}, UnprocessedKeys } = await this.table.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table.tableName]: { Keys: pending, ProjectionExpression: 'groupId' } } }),
-        );
-        batch.push(...(Responses[this.table.tableName] ?? []).map((item) => String(item['groupId'])));
-        pending = UnprocessedKeys?.[this.table.tableName]?.Keys ?? [];
-      }
-      if (batch.length === 0) return found.sort();
-      found.push(...batch);
-    }
-  }
-
   /** Several members by key (BatchGetItem, 100 at a time, retrying what DynamoDB left unprocessed). */
   async many(refs: readonly { tournamentId: string; groupId: string; userId: string }[]): Promise<Member[]> {
     const found: Member[] = [];
@@ -78,20 +55,20 @@ export class MemberRepository {
 
   /**
    * Scores a level reached: the score is a function of the highest level reached since entry,
-   * so the update only ever moves forward (a duplicate or an older level changes nothing), and
-   * never after the tournament was sealed. Returns the member as it stands afterwards.
+   * so the update only ever moves forward (a duplicate or an older level changes nothing).
+   * Returns the member as it stands afterwards.
    */
   async applyLevel(args: { tournamentId: string; groupId: string; userId: string; level: number; at: string }): Promise<Member | undefined> {
     const member = await this.get(args.tournamentId, args.groupId, args.userId);
     if (!member) return undefined;
-    if (args.level <= member.maxLevel || member.finalRank !== undefined) return member;
+    if (args.level <= member.maxLevel) return member;
     try {
       await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.member(args.tournamentId, args.groupId, args.userId),
           UpdateExpression: 'SET maxLevel = :level, score = :score, scoreReachedAt = :at',
-          ConditionExpression: '(attribute_not_exists(maxLevel) OR maxLevel < :level) AND attribute_not_exists(finalRank)',
+          ConditionExpression: 'attribute_not_exists(maxLevel) OR maxLevel < :level',
           ExpressionAttributeValues: {
             ':level': args.level,
             ':score': pointsForLevels(member.levelAtEntry, args.level),
@@ -106,29 +83,12 @@ export class MemberRepository {
     return this.get(args.tournamentId, args.groupId, args.userId);
   }
 
-  /** Records a member's final rank and reward when the tournament is sealed (once). */
-  async setFinalRank(member: Member, finalRank: number, reward: number): Promise<void> {
-    try {
-      await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.member(member.tournamentId, member.groupId, member.userId),
-          UpdateExpression: 'SET finalRank = :rank, reward = :reward',
-          ConditionExpression: 'attribute_not_exists(finalRank)',
-          ExpressionAttributeValues: { ':rank': finalRank, ':reward': reward },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-
   /**
    * Credits the reward and marks the claim in one commit. The member's claim condition makes
    * it happen once; the profile's coins condition pins the balance the response reports.
    */
-  async claim(member: Member, coinsBefore: number, at: Date): Promise<ClaimOutcome> {
-    const reward = member.reward ?? 0;
+  async claim(member: Member, standing: Pick<SealedStanding, 'rank' | 'reward'>, coinsBefore: number, at: Date): Promise<ClaimOutcome> {
+    const { reward } = standing;
     try {
       await this.table.doc.send(
         new TransactWriteCommand({
@@ -137,9 +97,10 @@ export class MemberRepository {
               Update: {
                 TableName: this.table.tableName,
                 Key: keys.member(member.tournamentId, member.groupId, member.userId),
-                UpdateExpression: 'SET claimedAt = :at, coinsAfterClaim = :after',
-                ConditionExpression: 'attribute_not_exists(claimedAt) AND attribute_exists(finalRank)',
-                ExpressionAttributeValues: { ':at': at.toISOString(), ':after': coinsBefore + reward },
+                // The claim keeps its rank and reward: a repeated claim answers from the member alone.
+                UpdateExpression: 'SET claimedAt = :at, finalRank = :rank, reward = :reward, coinsAfterClaim = :after',
+                ConditionExpression: 'attribute_not_exists(claimedAt)',
+                ExpressionAttributeValues: { ':at': at.toISOString(), ':rank': standing.rank, ':reward': reward, ':after': coinsBefore + reward },
               },
             },
             {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { LevelUp, Profile } from '../../domain/profile.ts';
@@ -147,5 +147,38 @@ export class UserRepository {
       if (reasons.includes('TransactionConflict')) return 'conflict';
       throw error;
     }
+  }
+  /**
+   * One page of one segment of a parallel scan over the profiles (Segment/TotalSegments), with
+   * only what a leaderboard needs: the rebuild reads the table in bounded slices, many at once.
+   * Strongly consistent, so a level-up committed before the rebuild began is seen.
+   */
+  async scanProfiles(args: {
+    segment: number;
+    totalSegments: number;
+    exclusiveStartKey?: Record<string, unknown>;
+  }): Promise<{ profiles: Pick<Profile, 'userId' | 'displayName' | 'level' | 'levelReachedAt'>[]; lastEvaluatedKey?: Record<string, unknown> }> {
+    const page = await this.table.doc.send(
+      new ScanCommand({
+        TableName: this.table.tableName,
+        Segment: args.segment,
+        TotalSegments: args.totalSegments,
+        ExclusiveStartKey: args.exclusiveStartKey,
+        ConsistentRead: true,
+        FilterExpression: 'entity = :profile',
+        ProjectionExpression: 'userId, displayName, #level, levelReachedAt',
+        ExpressionAttributeNames: { '#level': 'level' },
+        ExpressionAttributeValues: { ':profile': 'PROFILE' },
+      }),
+    );
+    return {
+      profiles: (page.Items ?? []).map((item) => ({
+        userId: String(item['userId']),
+        displayName: String(item['displayName']),
+        level: Number(item['level']),
+        levelReachedAt: String(item['levelReachedAt']),
+      })),
+      ...(page.LastEvaluatedKey ? { lastEvaluatedKey: page.LastEvaluatedKey } : {}),
+    };
   }
 }

@@ -1,18 +1,73 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions } from 'ioredis';
+
+/** What each connection to one server gets, standalone or a cluster's node. */
+type NodeOptions = Omit<NonNullable<ClusterOptions['redisOptions']>, 'replyMapping'>;
+
+/** Either client: the app only uses commands both have (every multi-key one within one slot). */
+export type RedisClient = Redis | Cluster;
+
+export interface RedisConnection {
+  /** `redis://` or `rediss://` (TLS, as every ElastiCache Serverless cache requires). */
+  readonly url: string;
+  /** Added to every key, so stacks and test runs sharing one server never see each other's keys. */
+  readonly keyPrefix: string;
+  /** A cluster-mode server (ElastiCache Serverless always is): use the cluster client. */
+  readonly cluster: boolean;
+  readonly lazyConnect?: boolean;
+}
+
+/** Fail fast while Redis is down instead of waiting on it: callers degrade (e.g. to DynamoDB). */
+const COMMAND_TIMEOUT_MS = 1_000;
 
 /**
- * A Redis client for ElastiCache (Valkey/Redis) or the local Redis. RESP2, because every
- * ElastiCache engine speaks it (ioredis 6 defaults to RESP3). All keys get `keyPrefix`, so
- * stacks and test runs sharing one server never see each other's keys.
+ * A Redis client for ElastiCache (Valkey/Redis) or the local Redis, in cluster or standalone
+ * mode. RESP2, because every ElastiCache engine speaks it (ioredis 6 defaults to RESP3).
  */
-export function createRedis(options: { url: string; keyPrefix: string; lazyConnect?: boolean }): Redis {
-  return new Redis(options.url, {
-    protocol: 2,
-    keyPrefix: options.keyPrefix,
-    lazyConnect: options.lazyConnect ?? false,
-    connectTimeout: 2_000,
-    // Fail fast while Redis is down instead of waiting on it: callers degrade (e.g. to DynamoDB).
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1_000,
+export function createRedis(connection: RedisConnection): RedisClient {
+  const url = new URL(connection.url);
+  const lazyConnect = connection.lazyConnect ?? false;
+  if (!connection.cluster) {
+    return new Redis(connection.url, { ...nodeOptions(url), keyPrefix: connection.keyPrefix, lazyConnect });
+  }
+  return new FastFailCluster([{ host: url.hostname, port: portOf(url) }], {
+    keyPrefix: connection.keyPrefix,
+    lazyConnect,
+    // ElastiCache's TLS certificates name the endpoint, not the node IPs: connect by the name the
+    // cluster announces (ioredis README, "AWS ElastiCache Clusters with TLS").
+    dnsLookup: (address, callback) => callback(null, address),
+    redisOptions: nodeOptions(url),
   });
+}
+
+function nodeOptions(url: URL): NodeOptions {
+  return {
+    protocol: 2,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 1,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+const portOf = (url: URL) => (url.port ? Number(url.port) : 6379);
+
+/**
+ * The cluster client queues commands while it has no slot map (Redis down, or not reached yet)
+ * and, unlike the standalone client, applies commandTimeout only once a command reaches a node:
+ * a queued command would wait forever. So: the timer starts as the command is sent, and while the
+ * client is reconnecting after a failed attempt (Redis known down) a command fails at once, as
+ * the standalone client's maxRetriesPerRequest makes it do.
+ */
+class FastFailCluster extends Cluster {
+  override sendCommand(...args: Parameters<Cluster['sendCommand']>): unknown {
+    const [command] = args;
+    if (this.status === 'reconnecting') {
+      command.reject(new Error('Redis cluster unreachable: reconnecting'));
+      return command.promise;
+    }
+    command.setTimeout(COMMAND_TIMEOUT_MS);
+    return super.sendCommand(...args);
+  }
 }

@@ -1,138 +1,143 @@
-import type { Redis } from 'ioredis';
-import { decodeBoardScore, encodeBoardScore } from '../../domain/ranking.ts';
+import { BoardScripts, type PageRow } from './board-scripts.ts';
+import {
+  boardValue,
+  entryFromHash,
+  memberOf,
+  parseMember,
+  raiseArgs,
+  type BoardEntry,
+  type BoardPosition,
+} from './board-order.ts';
+import type { RedisClient } from './client.ts';
+import { redisKeys } from './keys.ts';
+
+export type { BoardEntry, BoardPosition } from './board-order.ts';
 
 /** Group boards are kept a week after their day (history pages read DynamoDB anyway). */
 const GROUP_BOARD_TTL_SECONDS = 8 * 24 * 60 * 60;
+/** A global rebuild that has not committed within this is abandoned (its commit then fails). */
+const GLOBAL_REBUILD_TTL_SECONDS = 60 * 60;
+/** Entries per script call when filling a rebuild: bounded work per call on the node. */
+const REBUILD_CHUNK = 1_000;
 
-export interface BoardEntry {
-  readonly userId: string;
-  /** Score (group board) or level (global board). */
-  readonly value: number;
-  /** When that value was reached, to the second (the encoding's precision). */
-  readonly reachedAt: string;
+/** An entry as a page of the board reads it (order data from the set, the name from the hash). */
+function entryOfRow(row: PageRow): BoardEntry {
+  const { reachedAtMs, userId } = parseMember(row.member);
+  return {
+    userId,
+    value: 0 - Number(row.score), // not -x: a score of 0 would read as -0
+    reachedAt: new Date(reachedAtMs).toISOString(),
+    displayName: row.stored ? entryFromHash(userId, row.stored).displayName : userId,
+  };
 }
 
-const groupKey = (tournamentId: string, groupId: string) => `board:group:${tournamentId}:${groupId}`;
-const GLOBAL_KEY = 'board:global';
-const NAMES_KEY = 'names';
-
-function entriesOf(flat: readonly string[]): BoardEntry[] {
-  const entries: BoardEntry[] = [];
-  for (let i = 0; i < flat.length; i += 2) {
-    const { primary, reachedAtMs } = decodeBoardScore(Number(flat[i + 1]));
-    entries.push({ userId: flat[i]!, value: primary, reachedAt: new Date(reachedAtMs).toISOString() });
-  }
-  return entries;
-}
+const scoreOf = (position: BoardPosition) => String(-boardValue(position.value));
 
 /**
- * The leaderboards as Redis sorted sets: a cache rebuilt from DynamoDB at will, never the only
- * copy. Writes use ZADD GT, so a duplicated or late (lower) update never moves anyone back.
+ * The leaderboards as Redis sorted sets in the contract's exact order (board-order.ts): a cache
+ * rebuilt from DynamoDB at will, never the only copy. Writes only raise, so a duplicated or late
+ * (lower) update never moves anyone back. Every operation touches the keys of one board only,
+ * which share a hash tag (keys.ts): it works on a cluster-mode Redis.
  */
 export class Leaderboards {
-  constructor(private readonly redis: Redis) {}
+  private readonly scripts: BoardScripts;
+
+  constructor(private readonly redis: RedisClient) {
+    this.scripts = new BoardScripts(redis);
+  }
 
   /** Puts a member on its group board (at 0 when it joins), or raises its score. */
   async setGroupScore(args: { tournamentId: string; groupId: string; userId: string; displayName: string; score: number; reachedAt: string }): Promise<void> {
-    const key = groupKey(args.tournamentId, args.groupId);
-    await this.redis
-      .multi()
-      .zadd(key, 'GT', String(encodeBoardScore(args.score, args.reachedAt)), args.userId)
-      .expire(key, GROUP_BOARD_TTL_SECONDS)
-      .hset(NAMES_KEY, args.userId, args.displayName)
-      .exec()
-      .then(failOnError);
+    const entry = { userId: args.userId, value: args.score, reachedAt: args.reachedAt, displayName: args.displayName };
+    await this.scripts.raiseMany(redisKeys.groupBoard(args.tournamentId, args.groupId), GROUP_BOARD_TTL_SECONDS, raiseArgs(entry));
   }
 
+  /** Raises a player on the global board (and in a rebuild in progress, so the level survives its commit). */
   async setLevel(args: { userId: string; displayName: string; level: number; reachedAt: string }): Promise<void> {
-    await this.redis
-      .multi()
-      .zadd(GLOBAL_KEY, 'GT', String(encodeBoardScore(args.level, args.reachedAt)), args.userId)
-      .hset(NAMES_KEY, args.userId, args.displayName)
-      .exec()
-      .then(failOnError);
+    const entry = { userId: args.userId, value: args.level, reachedAt: args.reachedAt, displayName: args.displayName };
+    await this.scripts.raiseWithRebuild(redisKeys.globalBoard(), redisKeys.globalRebuild(), redisKeys.globalRebuildMarker(), raiseArgs(entry));
   }
 
   /** Every member of a group board, best first (at most 35). */
   async group(tournamentId: string, groupId: string): Promise<BoardEntry[]> {
-    return entriesOf(await this.redis.zrevrange(groupKey(tournamentId, groupId), 0, -1, 'WITHSCORES'));
+    const { rows } = await this.scripts.page(redisKeys.groupBoard(tournamentId, groupId), -1);
+    return rows.map(entryOfRow);
   }
 
   /**
    * A page of the global board, best first, starting right after `after` (the last entry of the
-   * previous page) or at the top. Paging by the last entry rather than by position is stable:
-   * a player moving up meanwhile is neither shown twice nor skipped by the pages that follow.
-   * Returns the entries with their encoded scores (for the next cursor) and the first one's rank.
+   * previous page) or at the top, and the 0-based position of its first entry. Paging by the last
+   * entry rather than by position is stable: a player moving up meanwhile is neither shown twice
+   * nor skipped by the pages that follow; if the cursor's player moved, the page starts where
+   * the cursor's entry would be.
    */
-  async globalPage(limit: number, after?: { encoded: number; userId: string }): Promise<{ entries: (BoardEntry & { encoded: number })[]; firstRank: number }> {
-    const withEncoded = (flat: string[]) =>
-      entriesOf(flat).map((entry, i) => ({ ...entry, encoded: Number(flat[i * 2 + 1]) }));
-    let entries: (BoardEntry & { encoded: number })[];
-    if (!after) {
-      entries = withEncoded(await this.redis.zrevrange(GLOBAL_KEY, 0, limit - 1, 'WITHSCORES'));
-    } else {
-      // Equal scores come in descending member order: those down to `after.userId` were served.
-      entries = [];
-      for (let offset = 0; entries.length < limit; offset += limit + 100) {
-        const chunk = withEncoded(
-          await this.redis.zrevrangebyscore(GLOBAL_KEY, after.encoded, '-inf', 'WITHSCORES', 'LIMIT', offset, limit + 100),
-        );
-        entries.push(...chunk.filter((e) => !(e.encoded === after.encoded && e.userId >= after.userId)));
-        if (chunk.length < limit + 100) break;
-      }
-      entries = entries.slice(0, limit);
-    }
-    const first = entries[0];
-    const firstRank = first ? ((await this.redis.zrevrank(GLOBAL_KEY, first.userId)) ?? 0) + 1 : 0;
-    return { entries, firstRank };
+  async globalPage(limit: number, after?: BoardPosition): Promise<{ entries: BoardEntry[]; firstPosition: number }> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`page limit must be a positive integer, got ${limit}`);
+    const cursor = after ? { member: memberOf(after), score: scoreOf(after) } : undefined;
+    const { start, rows } = await this.scripts.page(redisKeys.globalBoard(), limit, cursor);
+    return { entries: rows.map(entryOfRow), firstPosition: start };
   }
 
   /** 0-based position on the global board, or undefined if the player is not on it. */
   async globalPosition(userId: string): Promise<{ position: number; entry: BoardEntry } | undefined> {
-    const [[rankError, position], [scoreError, score]] = (await this.redis.multi().zrevrank(GLOBAL_KEY, userId).zscore(GLOBAL_KEY, userId).exec()) as [
-      [Error | null, number | null],
-      [Error | null, string | null],
-    ];
-    if (rankError || scoreError) throw rankError ?? scoreError;
-    if (position === null || score === null) return undefined;
-    return { position, entry: entriesOf([userId, score])[0]! };
+    const found = await this.scripts.positionOfUser(redisKeys.globalBoard(), userId);
+    return found && { position: found.position, entry: entryFromHash(userId, found.stored) };
   }
 
-  /** How many players rank above an encoded board score (for a player not on the board). */
-  async countAbove(encoded: number): Promise<number> {
-    return this.redis.zcount(GLOBAL_KEY, `(${encoded}`, '+inf');
-  }
-
-  async names(userIds: readonly string[]): Promise<Map<string, string>> {
-    if (userIds.length === 0) return new Map();
-    const names = await this.redis.hmget(NAMES_KEY, ...userIds);
-    return new Map(userIds.map((id, i) => [id, names[i] ?? id]));
+  /** How many players rank above a position (where a player not on the board would be). */
+  async globalCountAbove(position: BoardPosition): Promise<number> {
+    return this.scripts.positionFor(redisKeys.globalBoard(), memberOf(position), scoreOf(position));
   }
 
   /**
-   * Replaces the boards with the given contents in one MULTI per board: readers see the old
-   * board or the new one, never a half-built one (the rebuild job).
+   * Replaces a group board with the given entries: built under temporary keys in the group's
+   * slot, then renamed over the live keys in one MULTI, so readers see the old board or the new
+   * one, never a half-built one.
    */
-  async replaceAll(args: {
-    global: readonly BoardEntry[];
-    groups: ReadonlyMap<string, { tournamentId: string; groupId: string; entries: readonly BoardEntry[] }>;
-    names: ReadonlyMap<string, string>;
-  }): Promise<void> {
-    const replace = async (key: string, entries: readonly BoardEntry[], ttl?: number) => {
-      const tx = this.redis.multi().del(key);
-      for (let i = 0; i < entries.length; i += 1000) {
-        const chunk = entries.slice(i, i + 1000).flatMap((e) => [String(encodeBoardScore(e.value, e.reachedAt)), e.userId]);
-        tx.zadd(key, ...chunk);
-      }
-      if (ttl) tx.expire(key, ttl);
-      await tx.exec().then(failOnError);
-    };
-    await replace(GLOBAL_KEY, args.global);
-    for (const { tournamentId, groupId, entries } of args.groups.values()) {
-      await replace(groupKey(tournamentId, groupId), entries, GROUP_BOARD_TTL_SECONDS);
+  async replaceGroup(tournamentId: string, groupId: string, entries: readonly BoardEntry[]): Promise<void> {
+    const live = redisKeys.groupBoard(tournamentId, groupId);
+    const rebuild = redisKeys.groupRebuild(tournamentId, groupId);
+    await this.redis.del(rebuild.order, rebuild.entries);
+    if (entries.length === 0) {
+      await this.redis.del(live.order, live.entries);
+      return;
     }
-    const names = [...args.names].flat();
-    for (let i = 0; i < names.length; i += 2000) await this.redis.hset(NAMES_KEY, ...names.slice(i, i + 2000));
+    await this.scripts.raiseMany(rebuild, 0, entries.flatMap(raiseArgs));
+    await this.redis
+      .multi()
+      .rename(rebuild.order, live.order)
+      .rename(rebuild.entries, live.entries)
+      .expire(live.order, GROUP_BOARD_TTL_SECONDS)
+      .expire(live.entries, GROUP_BOARD_TTL_SECONDS)
+      .exec()
+      .then(failOnError);
+  }
+
+  /**
+   * Starts a global rebuild: an empty copy, and the marker that makes every level-up from now on
+   * raise the copy too. Filled with addToGlobalRebuild, made live with commitGlobalRebuild.
+   */
+  async beginGlobalRebuild(): Promise<void> {
+    const rebuild = redisKeys.globalRebuild();
+    await this.redis
+      .multi()
+      .del(rebuild.order, rebuild.entries)
+      .set(redisKeys.globalRebuildMarker(), '1', 'EX', GLOBAL_REBUILD_TTL_SECONDS)
+      .exec()
+      .then(failOnError);
+  }
+
+  /** Adds players to the rebuild copy (raise semantic: a concurrent level-up is never undone). */
+  async addToGlobalRebuild(entries: readonly BoardEntry[]): Promise<void> {
+    const rebuild = redisKeys.globalRebuild();
+    for (let i = 0; i < entries.length; i += REBUILD_CHUNK) {
+      await this.scripts.raiseMany(rebuild, 0, entries.slice(i, i + REBUILD_CHUNK).flatMap(raiseArgs));
+    }
+  }
+
+  /** Swaps the rebuilt copy in for the live global board atomically; returns its member count. */
+  async commitGlobalRebuild(): Promise<number> {
+    return this.scripts.commitRebuild(redisKeys.globalRebuild(), redisKeys.globalBoard(), redisKeys.globalRebuildMarker());
   }
 }
 

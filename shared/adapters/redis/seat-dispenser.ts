@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.ts';
+import { redisKeys } from './keys.ts';
 
 /** Seat counters outlive the tournament day by a day, then Redis drops them. */
 const COUNTER_TTL_SECONDS = 2 * 24 * 60 * 60;
@@ -7,12 +8,13 @@ const COUNTER_TTL_SECONDS = 2 * 24 * 60 * 60;
  * Hands out seat numbers in arrival order with one Redis INCR, so thousands of entries a second
  * never all write one DynamoDB item. The DynamoDB group's conditional member count stays the
  * guard: a seat never overfills a group, it can only leave a gap (a seat whose entry failed).
+ * One key per tournament (keys.ts): its MULTI and script are single-slot by construction.
  */
 export class SeatDispenser {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async next(tournamentId: string): Promise<number> {
-    const key = counterKey(tournamentId);
+    const key = redisKeys.seatCounter(tournamentId);
     const results = await this.redis.multi().incr(key).expire(key, COUNTER_TTL_SECONDS).exec();
     const [incr] = results ?? [];
     if (!incr || incr[0]) throw incr?.[0] ?? new Error('seat counter transaction was discarded');
@@ -28,11 +30,9 @@ export class SeatDispenser {
     await this.redis.eval(
       "if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end",
       1,
-      counterKey(tournamentId),
+      redisKeys.seatCounter(tournamentId),
       String(seat),
       String(COUNTER_TTL_SECONDS),
     );
   }
 }
-
-const counterKey = (tournamentId: string) => `seats:${tournamentId}`;

@@ -1,0 +1,10 @@
+import { now } from '../../shared/adapters/clock.ts';
+import { leaderboards, repositories } from '../../shared/adapters/repositories.ts';
+import { workflowStep } from '../../shared/lambda/saga-step.ts';
+import { beginRebuild } from '../../shared/use-cases/rebuild-leaderboards.ts';
+
+/** Rebuild workflow, BeginRebuild: opens the global rebuild and plans the segments and group batches. */
+export const handler = workflowStep(() => {
+  const { groups, tournaments } = repositories();
+  return beginRebuild({ boards: leaderboards(), groups, tournaments }, now());
+});

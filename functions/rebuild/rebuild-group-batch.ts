@@ -1,0 +1,9 @@
+import { leaderboards, repositories } from '../../shared/adapters/repositories.ts';
+import { workflowStep } from '../../shared/lambda/saga-step.ts';
+import { rebuildGroupBatch } from '../../shared/use-cases/rebuild-leaderboards.ts';
+
+/** Rebuild workflow, RebuildGroupBatch (one RebuildGroups map iteration): a range of group boards. */
+export const handler = workflowStep((batch: { tournamentId: string; from: number; to: number }) => {
+  const { members, groups } = repositories();
+  return rebuildGroupBatch({ members, groups, boards: leaderboards() }, batch);
+});

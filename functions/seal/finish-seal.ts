@@ -1,0 +1,9 @@
+import { now } from '../../shared/adapters/clock.ts';
+import { repositories } from '../../shared/adapters/repositories.ts';
+import { workflowStep } from '../../shared/lambda/saga-step.ts';
+import { finishSeal, type BatchSealed, type SealCheck } from '../../shared/use-cases/seal-tournament.ts';
+
+/** Seal workflow, FinishSeal: every group is sealed; the tournament closes and claims open. */
+export const handler = workflowStep((input: { tournamentId: string; check: SealCheck; batches: BatchSealed[] }) =>
+  finishSeal(repositories(), input, now()),
+);

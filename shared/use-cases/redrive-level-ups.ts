@@ -1,0 +1,36 @@
+import { PENDING_SHARDS } from '../adapters/dynamo/keys.ts';
+import { logger } from '../adapters/observability.ts';
+import { previousTournamentId, tournamentIdOn, windowOf } from '../domain/tournament.ts';
+import { scoreLevelUp, type ScoreDeps } from './score-level-up.ts';
+
+/** Level-ups scored by one invocation at most: well inside the job's timeout at DynamoDB's latency. */
+const MAX_PER_RUN = 500;
+
+/**
+ * The redrive of level-ups that never got scored (their messages dead-lettered): straight from the
+ * outbox, the source of truth, rather than from the dead-letter queue. Each unscored level-up of
+ * yesterday and today is scored as the consumer would (idempotent: scoring twice changes nothing).
+ * Bounded per run; `remaining` says whether to run it again. A day already sealed keeps its
+ * sealed standings: a late score still moves the player's member score and the global board.
+ */
+export async function redriveUnscoredLevelUps(deps: ScoreDeps, now: Date): Promise<{ scored: number; remaining: boolean }> {
+  const today = tournamentIdOn(now);
+  let scored = 0;
+  for (const tournamentId of [previousTournamentId(today), today]) {
+    const until = windowOf(tournamentId).endsAt;
+    for (let shard = 0; shard < PENDING_SHARDS; shard++) {
+      let next: Record<string, unknown> | undefined;
+      do {
+        const page = await deps.outbox.unscoredPage(tournamentId, shard, until, next);
+        for (const levelUp of page.levelUps) {
+          if (scored >= MAX_PER_RUN) return { scored, remaining: true };
+          await scoreLevelUp(deps, levelUp, now);
+          scored++;
+        }
+        next = page.next;
+      } while (next);
+    }
+  }
+  logger.info('unscored level-ups redriven', { scored });
+  return { scored, remaining: false };
+}

@@ -1,0 +1,158 @@
+import pLimit from 'p-limit';
+import { GROUPS_PER_SEAL_BATCH, sealDecision, sealStandings } from '../domain/seal.ts';
+import { groupRanges, previousTournamentId, tournamentIdOn } from '../domain/tournament.ts';
+import type { GroupRepository } from '../adapters/dynamo/group-repository.ts';
+import type { LevelUpOutbox } from '../adapters/dynamo/level-up-outbox.ts';
+import type { MemberRepository } from '../adapters/dynamo/member-repository.ts';
+import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
+import { logger } from '../adapters/observability.ts';
+
+/**
+ * Sealing a day, as the steps of the seal workflow (a Step Functions Standard state machine):
+ *
+ *   CheckScores -> (wait and check again) -> PlanSeal -> SealGroups (Map over batches of groups)
+ *   -> FinishSeal
+ *
+ * Each step is one short Lambda invocation, so no step comes near its timeout whatever the size
+ * of the day, and every write is conditional, so a rerun (a retried step, a second execution)
+ * skips what is sealed.
+ */
+
+export interface SealDeps {
+  readonly tournaments: TournamentRepository;
+  readonly groups: GroupRepository;
+  readonly members: MemberRepository;
+  readonly outbox: LevelUpOutbox;
+}
+
+/** The workflow's input: the day to seal and when the workflow was started. */
+export interface SealRequest {
+  readonly tournamentId: string;
+  readonly startedAt: string;
+}
+
+export type SealCheck =
+  | { readonly ready: false; readonly waitSeconds: number }
+  | { readonly ready: true; readonly alreadyClosed: boolean; readonly forced: boolean; readonly unscored: number };
+
+/** Most unscored level-up ids written into one log line when the seal goes ahead without them. */
+const LOGGED_UNSCORED_IDS = 100;
+
+/** CheckScores: is every level-up of the day scored (the drain check), or is the deadline reached? */
+export async function checkScores(deps: SealDeps, request: SealRequest, now: Date): Promise<SealCheck> {
+  const tournament = await deps.tournaments.get(request.tournamentId);
+  if (!tournament) throw new Error(`no tournament ${request.tournamentId} to seal`);
+  if (tournament.state === 'CLOSED') return { ready: true, alreadyClosed: true, forced: false, unscored: 0 };
+  const endsAt = new Date(tournament.endsAt);
+  const unscoredLeft = await deps.outbox.hasUnscored(request.tournamentId, endsAt);
+  const decision = sealDecision({ endsAt, startedAt: new Date(request.startedAt), now, unscoredLeft });
+  if (decision.action === 'wait') return { ready: false, waitSeconds: decision.seconds };
+  if (!decision.forced) return { ready: true, alreadyClosed: false, forced: false, unscored: 0 };
+  const stuck = await deps.outbox.allUnscored(request.tournamentId, endsAt);
+  logger.error('sealing at the drain deadline with level-ups still unscored', {
+    tournamentId: request.tournamentId,
+    unscored: stuck.length,
+    eventIds: stuck.slice(0, LOGGED_UNSCORED_IDS).map((l) => l.eventId),
+  });
+  return { ready: true, alreadyClosed: false, forced: true, unscored: stuck.length };
+}
+
+export interface SealPlan {
+  readonly groups: number;
+  /** Group-number ranges, one per SealGroups worker. */
+  readonly batches: readonly { readonly from: number; readonly to: number }[];
+}
+
+/** PlanSeal: how many groups the day has (32 index queries), cut into worker batches. */
+export async function planSeal(deps: Pick<SealDeps, 'groups'>, tournamentId: string): Promise<SealPlan> {
+  const groups = await deps.groups.highestGroupNumber(tournamentId);
+  return { groups, batches: groupRanges(groups, GROUPS_PER_SEAL_BATCH) };
+}
+
+export interface BatchSealed {
+  readonly sealed: number;
+  readonly alreadySealed: number;
+  readonly members: number;
+}
+
+/** Groups of one batch sealed side by side (each: one Query and one conditional write). */
+const GROUPS_SEALED_AT_ONCE = 10;
+
+/** SealGroups worker: fixes the final standings of the groups numbered from..to. */
+export async function sealGroupBatch(
+  deps: Omit<SealDeps, 'outbox'>,
+  batch: { tournamentId: string; from: number; to: number },
+  now: Date,
+): Promise<BatchSealed> {
+  const tournament = await deps.tournaments.getCached(batch.tournamentId);
+  if (!tournament) throw new Error(`no tournament ${batch.tournamentId} to seal`);
+  const limit = pLimit(GROUPS_SEALED_AT_ONCE);
+  const outcomes = await Promise.all(
+    (await deps.groups.inRange(batch.tournamentId, batch.from, batch.to)).map((group) =>
+      limit(async () => {
+        if (group.sealedAt !== undefined) return { sealed: false, members: group.standings?.length ?? 0 };
+        const members = await deps.members.ofGroup(batch.tournamentId, group.groupId);
+        // The tournament's own rewards: the rules it was created with, not today's defaults.
+        const standings = sealStandings(members, tournament.rewards);
+        const sealed = await deps.groups.seal(batch.tournamentId, group.groupId, standings, now);
+        return { sealed, members: members.length };
+      }),
+    ),
+  );
+  const sealed = outcomes.filter((o) => o.sealed).length;
+  return { sealed, alreadySealed: outcomes.length - sealed, members: outcomes.reduce((sum, o) => sum + o.members, 0) };
+}
+
+export interface SealResult {
+  readonly tournamentId: string;
+  readonly closed: boolean;
+  readonly groups: number;
+  readonly members: number;
+  /** Level-ups of the day that were still unscored when the deadline forced the seal. */
+  readonly unscored: number;
+}
+
+/** FinishSeal: every group is sealed, so the tournament is CLOSED and claims open. */
+export async function finishSeal(
+  deps: Pick<SealDeps, 'tournaments'>,
+  input: { tournamentId: string; check: SealCheck; batches: readonly BatchSealed[] },
+  now: Date,
+): Promise<SealResult> {
+  const closed = await deps.tournaments.close(input.tournamentId, now);
+  const result: SealResult = {
+    tournamentId: input.tournamentId,
+    closed,
+    groups: input.batches.reduce((sum, b) => sum + b.sealed + b.alreadySealed, 0),
+    members: input.batches.reduce((sum, b) => sum + b.members, 0),
+    unscored: input.check.ready ? input.check.unscored : 0,
+  };
+  logger.info('tournament sealed', { ...result });
+  return result;
+}
+
+export type SealStart = 'started' | 'already-started' | 'already-closed' | 'missing';
+
+/** The execution name of a day's seal: one per day, so a second start changes nothing. */
+export const sealExecutionName = (tournamentId: string) => `seal-${tournamentId}`;
+
+/** Starts executions of the seal workflow by name (WorkflowStarter). */
+export interface SealWorkflow {
+  start(name: string, request: SealRequest): Promise<'started' | 'already-started'>;
+}
+
+/**
+ * The close schedule (00:00 UTC): starts the seal of yesterday's tournament. A second start (a
+ * retry, a replay, a redeploy's trigger) finds the execution of that name and changes nothing.
+ */
+export async function startSealOfDayBefore(
+  deps: { tournaments: TournamentRepository; workflow: SealWorkflow },
+  at: Date,
+  now: Date,
+): Promise<{ tournamentId: string; outcome: SealStart }> {
+  const tournamentId = previousTournamentId(tournamentIdOn(at));
+  const tournament = await deps.tournaments.get(tournamentId);
+  if (!tournament) return { tournamentId, outcome: 'missing' };
+  if (tournament.state === 'CLOSED') return { tournamentId, outcome: 'already-closed' };
+  const request: SealRequest = { tournamentId, startedAt: now.toISOString() };
+  return { tournamentId, outcome: await deps.workflow.start(sealExecutionName(tournamentId), request) };
+}

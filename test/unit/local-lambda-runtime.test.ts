@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { LocalClock } from '../../infra/local/clock.ts';
+import { MAX_RESPONSE_PAYLOAD_BYTES } from '../../infra/local/lambda-limits.ts';
+import { LocalLambdaRuntime } from '../../infra/local/lambda-runtime.ts';
+import { LocalStepFunctions } from '../../infra/local/step-functions.ts';
+import { localFunctionArn, localStateMachineArn, type FunctionModel, type StateMachineModel } from '../../infra/local/template.ts';
+import type { WaitingEvent } from '../support/fixtures/waiting-handler.ts';
+import { REPO_ROOT } from '../support/local-stack.ts';
+
+/**
+ * The local Lambda runtime enforces each function's Timeout as Lambda does. The handler waits on
+ * purpose (1.5 s against a 1 s timeout), so no test depends on how fast the machine is: timers
+ * fire in deadline order however busy the machine is.
+ */
+const WAITING: FunctionModel = {
+  logicalId: 'Waiting',
+  entry: 'test/support/fixtures/waiting-handler.ts',
+  exportName: 'handler',
+  timeoutSeconds: 1,
+  environment: {},
+};
+const OUTLIVES_TIMEOUT_MS = 1500;
+
+/** A runtime with the waiting function, and the lines it logs (resolving `nextLine` as they come). */
+function runtimeWithLog() {
+  const lines: string[] = [];
+  let announce: (line: string) => void = () => {};
+  const nextLine = () => new Promise<string>((resolve) => (announce = resolve));
+  const runtime = new LocalLambdaRuntime({ functions: new Map([[WAITING.logicalId, WAITING]]) }, REPO_ROOT, (line) => {
+    lines.push(line);
+    announce(line);
+  });
+  return { runtime, lines, nextLine };
+}
+
+const event = (e: WaitingEvent) => e;
+
+describe('local Lambda runtime: the function timeout', () => {
+  it('answers within the timeout, with a context whose remaining time counts down from it', async () => {
+    const { runtime } = runtimeWithLog();
+    const result = (await runtime.invoke('Waiting', event({ key: 'quick', waitMs: 0 }), { requestId: 'req-quick' })) as Record<string, number>;
+    expect(result).toMatchObject({ call: 1, requestId: 'req-quick' });
+    expect(result['remainingAtStart']).toBeGreaterThan(0);
+    expect(result['remainingAtStart']).toBeLessThanOrEqual(1000);
+  });
+
+  it('fails a handler still running at its deadline with Sandbox.Timedout, and ignores its late result', async () => {
+    const { runtime, lines, nextLine } = runtimeWithLog();
+    const late = nextLine();
+    await expect(
+      runtime.invoke('Waiting', event({ key: 'late-result', waitMs: OUTLIVES_TIMEOUT_MS }), { requestId: 'req-late' }),
+    ).rejects.toMatchObject({ name: 'Sandbox.Timedout', message: 'RequestId: req-late Error: Task timed out after 1.00 seconds' });
+    // The handler cannot be stopped in-process: it runs on, and its answer goes nowhere but one log line.
+    expect(await late).toMatch(/^Waiting \(request req-late\) returned after its 1 s timeout; ignored/);
+    expect(lines).toHaveLength(1);
+  });
+
+  it('logs, and does not surface, an error thrown after the deadline', async () => {
+    const { runtime, nextLine } = runtimeWithLog();
+    const late = nextLine();
+    await expect(runtime.invoke('Waiting', event({ key: 'late-error', waitMs: OUTLIVES_TIMEOUT_MS, fail: true }))).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+    });
+    expect(await late).toMatch(/threw Error: call 1 failed as asked after its 1 s timeout/);
+  });
+
+  it('passes an error thrown in time through with its own name', async () => {
+    const { runtime, lines } = runtimeWithLog();
+    await expect(runtime.invoke('Waiting', event({ key: 'early-error', waitMs: 0, fail: true }))).rejects.toMatchObject({
+      name: 'Error',
+      message: 'call 1 failed as asked',
+    });
+    expect(lines).toEqual([]);
+  });
+
+  it('refuses a response above the 6 MB synchronous payload limit', async () => {
+    const { runtime } = runtimeWithLog();
+    await expect(
+      runtime.invoke('Waiting', event({ key: 'big', waitMs: 0, padChars: MAX_RESPONSE_PAYLOAD_BYTES })),
+    ).rejects.toMatchObject({ name: 'Function.ResponseSizeTooLarge' });
+  });
+});
+
+describe('a Step Functions Task on a function that times out', () => {
+  const machine = (definition: Record<string, unknown>): StateMachineModel => ({
+    logicalId: 'TimeoutMachine',
+    arn: localStateMachineArn('TimeoutMachine'),
+    type: 'EXPRESS',
+    definition,
+    taskFunctions: new Map([['CallWaiting', WAITING.logicalId]]),
+  });
+  const task = (fields: Record<string, unknown>) => ({ Type: 'Task', Resource: localFunctionArn(WAITING.logicalId), ...fields });
+  const run = (model: StateMachineModel, input: WaitingEvent) =>
+    new LocalStepFunctions([model], runtimeWithLog().runtime, new LocalClock()).runSync(model.arn, input);
+
+  it('retries on Sandbox.Timedout, as a Retry that names it does on AWS', async () => {
+    const model = machine({
+      StartAt: 'CallWaiting',
+      States: { CallWaiting: task({ Retry: [{ ErrorEquals: ['Sandbox.Timedout'], IntervalSeconds: 1, MaxAttempts: 1 }], End: true }) },
+    });
+    const execution = await run(model, { key: 'sfn-retry', waitMs: OUTLIVES_TIMEOUT_MS, slowCalls: 1 });
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.output).toMatchObject({ call: 2 });
+    expect(execution.events.filter((e) => e.error?.Error === 'Sandbox.Timedout')).toHaveLength(1);
+  });
+
+  it('is a task failure: Catch on States.TaskFailed catches it', async () => {
+    const model = machine({
+      StartAt: 'CallWaiting',
+      States: {
+        CallWaiting: task({ Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.failure', Next: 'Caught' }], End: true }),
+        Caught: { Type: 'Pass', End: true },
+      },
+    });
+    const execution = await run(model, { key: 'sfn-catch', waitMs: OUTLIVES_TIMEOUT_MS });
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.output).toMatchObject({ failure: { Error: 'Sandbox.Timedout', Cause: expect.stringContaining('Task timed out after 1.00 seconds') } });
+  });
+});
