@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Where the event comes from and what it is called on the bus (the Pipe sets both, the rule matches both). */
+export const userLeveledUpType = { source: 'goodswipe.progress', detailType: 'UserLeveledUp' } as const;
+
 /**
  * `UserLeveledUp` on the game's event bus (source `goodswipe.progress`): one per successful
  * progress call, published from the progress transaction's outbox item by the table's stream
@@ -21,7 +24,7 @@ export type UserLeveledUp = z.output<typeof userLeveledUpDetail>;
 
 /** The EventBridge envelope as a rule target (SQS) receives it. */
 export const userLeveledUpEvent = z.object({
-  'detail-type': z.literal('UserLeveledUp'),
-  source: z.literal('goodswipe.progress'),
+  'detail-type': z.literal(userLeveledUpType.detailType),
+  source: z.literal(userLeveledUpType.source),
   detail: userLeveledUpDetail,
 }).loose();

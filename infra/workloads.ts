@@ -1,3 +1,5 @@
+import { userLeveledUpType } from '../events/user-leveled-up.ts';
+
 /**
  * The functions that are not HTTP routes: the entry saga's steps and the scheduled jobs. The CDK
  * stack builds them from these lists; the local stack finds them again through the template.
@@ -142,11 +144,9 @@ export const sealWorkflowSteps = {
  * reports partial batch failures.
  */
 export const levelUpEvents = {
-  source: 'goodswipe.progress',
-  detailType: 'UserLeveledUp',
+  ...userLeveledUpType,
   /** The Pipe's filter on stream records: new outbox items only. */
   pipeFilter: { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['LEVELUP'] } } } },
-  /** The Pipe's input template: the event's detail, from the outbox item's attributes. */
   /**
    * The Pipe's input template: the event's detail, from the outbox item's attributes. Every
    * placeholder stands for a string (a stream image holds numbers as strings too), so each is

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,9 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { FunctionSpec, WorkflowName } from '../workloads.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 
 /** infra/constructs -> repository root: handler entries in routes.ts are relative to it. */
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * CloudFormation metadata key naming the function's handler module (repository-relative).
@@ -48,10 +47,10 @@ export class GoodSwipeFunction extends NodejsFunction {
     });
 
     super(scope, id, {
-      entry: path.join(repoRoot, props.entry),
+      entry: path.join(REPO_ROOT, props.entry),
       handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
@@ -118,7 +117,7 @@ export interface SpecFunctionOptions {
 /** Just under API Gateway's 30 s integration limit. */
 const SAGA_STARTER_TIMEOUT = Duration.seconds(29);
 
-/** Redis keys of one stage share a prefix, so stages (and the local stack) never collide. */
+/** Redis keys of one stage (or one local stack, by its id) share a prefix, so they never collide. */
 export const redisKeyPrefix = (stage: string) => `goodswipe:${stage}:`;
 
 /**

@@ -11,8 +11,8 @@ export class MalformedRequest extends Error {}
 const LINGER_MS = 2000;
 
 interface ConnectionState {
-  /** Fails the body read of the request in progress, if one is waiting for its body. */
-  failBodyRead?: (error: Error) => void;
+  /** The request whose body is being read, and how to fail that read. */
+  reading?: { readonly request: IncomingMessage; readonly fail: (error: Error) => void };
   /** Responses begun on this connection and not finished yet. */
   readonly open: Set<ServerResponse>;
   answered: boolean;
@@ -58,11 +58,10 @@ export class ClientErrorResponder {
     state.open.add(response);
     const done = () => {
       state.open.delete(response);
-      state.failBodyRead = undefined;
+      if (state.reading?.request === request) state.reading = undefined;
     };
     response.once('finish', done).once('close', done);
-    request.once('end', () => (state.failBodyRead = undefined));
-    return (fail) => (state.failBodyRead = fail);
+    return (fail) => (state.reading = { request, fail });
   }
 
   private stateOf(socket: Duplex): ConnectionState {
@@ -80,11 +79,11 @@ export class ClientErrorResponder {
       socket.destroy();
       return;
     }
-    if (state.failBodyRead) {
-      const fail = state.failBodyRead;
-      state.failBodyRead = undefined;
+    // `complete` is set as the parser ends a message: a complete request is not the broken one
+    // (the bytes after it are: a pipelined request).
+    if (state.reading && !state.reading.request.complete) {
       state.answered = true;
-      fail(new MalformedRequest('the request body is not well-formed (chunked encoding or length)'));
+      state.reading.fail(new MalformedRequest('the request body is not well-formed (chunked encoding or length)'));
       return;
     }
     const open = [...state.open];

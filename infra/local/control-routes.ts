@@ -109,7 +109,7 @@ export const controlRoutes: Record<string, ControlRoute> = {
   'GET /_local/executions/{executionId}': async (deps, { params }) => {
     const execution = deps.stepFunctions.get(params['executionId'] ?? '');
     if (!execution) throw new ApiError('ROUTE_NOT_FOUND', `no execution ${params['executionId']}`);
-    return { status: 200, body: execution };
+    return { status: 200, body: executionDetail(execution) };
   },
 
   // The on-failure queues of asynchronous invocations (scheduled jobs), newest record first.
@@ -124,6 +124,12 @@ const limitOf = (query: URLSearchParams) =>
   validate(listQuery, { limit: query.get('limit') ?? undefined }, 'limit must be 1-1000').limit;
 
 function executionSummary(execution: Execution) {
-  const { executionId, status, startedAt, stoppedAt, input } = execution;
-  return { executionId, status, startedAt, ...(stoppedAt ? { stoppedAt } : {}), input };
+  const { executionId, name, stateMachineArn, status, startedAt, stoppedAt, input } = execution;
+  return { executionId, name, stateMachineArn, status, startedAt, ...(stoppedAt ? { stoppedAt } : {}), input };
+}
+
+/** One execution as the console shows it (its settle promise is the stand-in's own business). */
+function executionDetail(execution: Execution) {
+  const { done: _done, ...shown } = execution;
+  return shown;
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { installClock } from '../../shared/adapters/clock.ts';
+import { redisKeyPrefix } from '../constructs/lambda.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 import { installFaultInjector } from '../../shared/adapters/faults.ts';
 import { createRedis } from '../../shared/adapters/redis/client.ts';
 import { LocalAsyncInvoker, LocalDestinationQueues } from './async-invoke.ts';
@@ -23,8 +24,6 @@ import { LocalScheduler } from './scheduler.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { createStepFunctionsServer } from './step-functions-server.ts';
 import { readModel, resolveEnvironment, synthesizeTemplate } from './template.ts';
-
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface RunningLocalStack {
   readonly url: string;
@@ -74,7 +73,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     await ensureTable(admin, tableName, model.table.properties);
 
     const id = stackId(options);
-    const keyPrefix = `goodswipe:${id}:`;
+    const keyPrefix = redisKeyPrefix(id);
     const redis = createRedis({ url: redisServer.url, keyPrefix, cluster: redisServer.cluster });
     redis.on('error', () => {}); // health reports it; functions degrade on their own
     stoppers.push(async () => redis.disconnect());

@@ -257,8 +257,8 @@ describe('maintenance jobs', () => {
     },
   );
 
-  it('has RebuildLeaderboards scan the table (only dynamodb:Scan) and write Redis from the VPC', () => {
-    const id = logicalIdOf(stack.functions.RebuildLeaderboards);
+  it('has ScanProfilesSegment scan the table (only dynamodb:Scan) and write Redis from the VPC; RebuildLeaderboards only starts the workflow', () => {
+    const id = logicalIdOf(stack.functions.ScanProfilesSegment);
     const dynamodbStatements = functionRoleStatements(id).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
     expect(dynamodbStatements.flatMap(actionsOf)).toEqual(['dynamodb:Scan']);
     expect(dynamodbStatements.flatMap((s) => [s.Resource].flat())).toEqual([
@@ -267,6 +267,9 @@ describe('maintenance jobs', () => {
     ]);
     expect(resources[id]?.Properties.VpcConfig).toBeDefined();
     expect(environmentOf(id).REDIS_URL).toBeDefined();
+    const job = logicalIdOf(stack.functions.RebuildLeaderboards);
+    expect(functionRoleStatements(job).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(resources[job]?.Properties.VpcConfig).toBeUndefined();
   });
 });
 
@@ -305,21 +308,44 @@ describe('scores and leaderboards routes', () => {
   });
 });
 
+/** A Standard state machine of the stack by name (the seal and the rebuild workflows). */
+function standardMachine(name: string): [string, TemplateResource] {
+  return only(
+    resourcesOfType('AWS::StepFunctions::StateMachine').filter(
+      ([, r]) => r.Properties['StateMachineType'] === 'STANDARD' && r.Properties['StateMachineName'] === name,
+    ),
+    `standard state machine ${name}`,
+  );
+}
+
+/** A state machine's ASL (function ARNs in its Fn::Join only matter to the local stack's resolver). */
+function definitionOf(resource: TemplateResource): { StartAt: string; TimeoutSeconds: number; States: Record<string, Record<string, any>> } {
+  const parts = (resource.Properties['DefinitionString'] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'ARN')).join(''));
+}
+
+describe('leaderboard rebuild: the rebuild workflow', () => {
+  it('is started by RebuildLeaderboards only (states:StartExecution on it), and scans 16 segments then rebuilds group batches', () => {
+    const [rebuildId, machine] = standardMachine('good-swipe-test-rebuild');
+    const jobId = logicalIdOf(stack.functions.RebuildLeaderboards);
+    const starts = functionRoleStatements(jobId).filter((s) => actionsOf(s).includes('states:StartExecution'));
+    expect(starts.map((s) => s.Resource)).toEqual([{ Ref: rebuildId }]);
+    const states = definitionOf(machine).States;
+    expect(definitionOf(machine).StartAt).toBe('BeginRebuild');
+    expect(states['RebuildGlobal']).toMatchObject({ Type: 'Map', ItemsPath: '$.plan.segments', MaxConcurrency: 16, Next: 'CommitGlobalRebuild' });
+    // Each segment loops its scan until it is read: no invocation runs the whole scan.
+    expect(states['RebuildGlobal']!['ItemProcessor'].States['SegmentDone']).toMatchObject({
+      Type: 'Choice',
+      Default: 'ScanProfilesSegment',
+      Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'SegmentScanned' }],
+    });
+    expect(states['CommitGlobalRebuild']).toMatchObject({ Type: 'Task', Next: 'RebuildGroups' });
+    expect(states['RebuildGroups']).toMatchObject({ Type: 'Map', ItemsPath: '$.plan.groupBatches', MaxConcurrency: 40 });
+  });
+});
+
 describe('tournament close: the seal workflow', () => {
-  const sealMachine = () =>
-    only(
-      resourcesOfType('AWS::StepFunctions::StateMachine').filter(([, r]) => r.Properties['StateMachineType'] === 'STANDARD'),
-      'standard state machine',
-    );
-  const definitionOf = (resource: TemplateResource) => {
-    // Fn::Join of strings and function ARNs: the ARNs only matter to the local stack's resolver.
-    const parts = (resource.Properties['DefinitionString'] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-    return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'ARN')).join('')) as {
-      StartAt: string;
-      TimeoutSeconds: number;
-      States: Record<string, Record<string, any>>;
-    };
-  };
+  const sealMachine = () => standardMachine('good-swipe-test-seal');
 
   it('starts the seal at 00:00 UTC (01:00 and 02:00 only retry a failed start), with states:StartExecution on the seal workflow only', () => {
     const job = only(scheduledJobs.filter((j) => j.name === 'CloseTournament'), 'CloseTournament job');

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readModel, type LocalModel } from '../../infra/local/template.ts';
 import { routeKeys } from '../../infra/routes.ts';
 import { levelUpEvents, scheduledJobs } from '../../infra/workloads.ts';
-import { REPO_ROOT } from '../../infra/local/stack.ts';
+import { REPO_ROOT } from '../../infra/repo-root.ts';
 import { synthesizedStack } from '../support/synth.ts';
 
 /** The local stack serves what the template deploys: every route, state machine, schedule and trigger. */

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { App, CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -14,11 +13,11 @@ import { fallbackRoute, httpRoutes, routeKeys } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
 import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
 import { allFunctionSpecs } from '../../infra/function-specs.ts';
+import { REPO_ROOT } from '../../infra/repo-root.ts';
 import { synthesizedStack } from '../support/synth.ts';
 import { skipBundling, type PolicyStatement, type TemplateResource } from '../support/template.ts';
 
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** The parts of the synthesized CloudFormation this file reads. */
 let app: App;
 let stack: GoodSwipeStack;
@@ -235,7 +234,7 @@ describe('functions', () => {
     expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     const entry = fn?.Metadata?.[ENTRY_METADATA_KEY];
     expect(typeof entry).toBe('string');
-    expect(fs.existsSync(path.join(repoRoot, entry as string)), `${String(entry)} exists`).toBe(true);
+    expect(fs.existsSync(path.join(REPO_ROOT, entry as string)), `${String(entry)} exists`).toBe(true);
   });
 
   it.each(allFunctionSpecs.map((f) => [f.name, f] as const))('%s has the handler entry of its spec', (name, spec) => {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../../infra/repo-root.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The bench's scripts take the root from here too. */
+export { REPO_ROOT };
+
 const READY = /Good Swipe local stack listening on (http:\/\/\S+)/;
 
 export interface StackProcess {

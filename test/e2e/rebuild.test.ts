@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClusterRedis, type LocalRedis } from '../../infra/local/redis-server.ts';
+import { ApiClient } from '../support/api-client.ts';
+import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
+
+const DAY = '2026-11-24';
+/** A bound on waiting, not a speed claim. */
+const WAIT_MS = 120_000;
+
+/**
+ * The cache is lost (its Redis flushed) mid-day; the rebuild job starts the rebuild workflow on
+ * the local stack, which restores the global and the group boards from DynamoDB, as on AWS.
+ */
+describe('rebuilding the boards after a cache loss, through the rebuild workflow', () => {
+  let redis: LocalRedis;
+  let stack: StackProcess;
+  let local: ApiClient;
+
+  beforeAll(async () => {
+    // A Redis of its own: the test flushes it.
+    redis = await startClusterRedis();
+    stack = await spawnLocalStack(['--ephemeral', '--clock', `${DAY}T08:00:00Z`], { REDIS_URL: redis.url });
+    local = new ApiClient(stack.url);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await redis?.stop();
+  });
+
+  const until = async <T>(what: string, read: () => Promise<T | undefined>): Promise<T> => {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const value = await read();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`${what} did not happen:\n${stack.output().slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  it('restores every board exactly, with the rebuild visible as a Standard execution', async () => {
+    const players = [];
+    for (let i = 0; i < 12; i++) {
+      const player = await local.signIn(`rebuild-${i}`);
+      expect((await player.api.post('/users', { displayName: `Rebuild ${i}` })).status).toBe(201);
+      expect((await player.api.post('/users/me/progress', { levelIncrease: 9 + (i % 4) })).status).toBe(200);
+      expect((await player.api.post('/tournaments/current/entries')).status).toBe(201);
+      expect((await player.api.post('/users/me/progress', { levelIncrease: 1 + (i % 3) })).status).toBe(200);
+      players.push(player);
+    }
+    // Scores arrive asynchronously (stream -> pipe -> queue -> consumer).
+    const scored = (board: { entries: { score: number }[] }) => board.entries.filter((e) => e.score > 0).length === 12;
+    const groupBefore = await until('scores', async () => {
+      const { body } = await players[0]!.api.get('/tournaments/current/leaderboard');
+      return scored(body) ? body : undefined;
+    });
+    const globalBefore = (await players[0]!.api.get('/leaderboards/global?limit=100')).body;
+    expect(globalBefore.entries).toHaveLength(12);
+
+    const client = new Redis(redis.url);
+    await client.flushall();
+    client.disconnect();
+    expect((await players[0]!.api.get('/leaderboards/global?limit=100')).body.entries).toEqual([]);
+
+    const started = await local.post('/_local/jobs/rebuild-leaderboards');
+    expect(started.status).toBe(200);
+    expect(started.body.result).toMatchObject({ outcome: 'started' });
+    const execution = await until('the rebuild', async () => {
+      const { body } = await local.get('/_local/executions?limit=20');
+      const found = body.items.find((e: { name: string; status: string }) => e.name === started.body.result.execution);
+      return found?.status === 'RUNNING' ? undefined : found;
+    });
+    expect(execution).toMatchObject({ status: 'SUCCEEDED', stateMachineArn: expect.stringContaining('RebuildWorkflow') });
+
+    expect((await players[0]!.api.get('/leaderboards/global?limit=100')).body).toEqual(globalBefore);
+    expect((await players[0]!.api.get('/tournaments/current/leaderboard')).body).toEqual(groupBefore);
+  }, WAIT_MS * 3);
+});
