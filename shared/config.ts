@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { once } from './once.ts';
 
 /**
  * The environment a function runs with, read and validated once. On AWS the stack sets these;
@@ -26,12 +27,8 @@ const configSchema = z.object({
 
 export type Config = z.output<typeof configSchema>;
 
-let cached: Config | undefined;
-
-export function config(): Config {
-  cached ??= configSchema.parse(process.env);
-  return cached;
-}
+/** Read and validated once per container, on first use. */
+export const config = once((): Config => configSchema.parse(process.env));
 
 /** A setting only some functions have; its absence in one that needs it is a deployment bug. */
 export function required<K extends keyof Config>(name: K): NonNullable<Config[K]> {

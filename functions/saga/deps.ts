@@ -1,18 +1,8 @@
 import { leaderboards, repositories, seatDispenser } from '../../shared/adapters/repositories.ts';
-import type { EntrySagaDeps } from '../../shared/use-cases/entry-saga.ts';
+import type { EntrySagaDeps, SagaTableDeps } from '../../shared/use-cases/entry-saga.ts';
 
-/** The saga steps' adapters; only JoinGroup touches Redis, so the Redis ones are built lazily. */
-export function sagaDeps(): EntrySagaDeps {
-  const { users, tournaments, entries } = repositories();
-  return {
-    users,
-    tournaments,
-    entries,
-    get seats() {
-      return seatDispenser();
-    },
-    get boards() {
-      return leaderboards();
-    },
-  };
-}
+/** The steps' adapters, each built once per container (repositories.ts): DynamoDB's only. */
+export const sagaDeps = (): SagaTableDeps => repositories();
+
+/** JoinGroup's: it alone also uses Redis (the seat counter, the group board), so only it builds those. */
+export const joinGroupDeps = (): EntrySagaDeps => ({ ...repositories(), seats: seatDispenser(), boards: leaderboards() });

@@ -1,10 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { rebuildWorkflowSteps } from '../workloads.ts';
 import type { GoodSwipeFunction, WorkloadWiring } from './lambda.ts';
-import { vendedLogGroupName, workflowTask } from './workflow-task.ts';
+import { standardStateMachine, workflowSteps } from './workflow-task.ts';
 
 export interface RebuildWorkflowProps {
   /** The steps' functions are wired with these (table, cache, stage). */
@@ -35,12 +34,7 @@ export class RebuildWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: RebuildWorkflowProps) {
     super(scope, id);
-    const { stage, removalPolicy } = props.wiring;
-    const step = (key: keyof typeof rebuildWorkflowSteps, options: { payload?: sfn.TaskInput; resultPath?: string } = {}) => {
-      const { task, fn } = workflowTask(this, rebuildWorkflowSteps[key], props.wiring, { timeout: STEP_TIMEOUTS[key], ...options });
-      this.functions[rebuildWorkflowSteps[key].name] = fn;
-      return task;
-    };
+    const step = workflowSteps(this, rebuildWorkflowSteps, STEP_TIMEOUTS, props.wiring, this.functions);
 
     const scanSegment = step('scanSegment');
     const scanned = new sfn.Succeed(this, 'SegmentScanned', { stateName: 'SegmentScanned' });
@@ -71,23 +65,7 @@ export class RebuildWorkflow extends Construct {
       .next(rebuildGroups)
       .next(new sfn.Succeed(this, 'Rebuilt', { stateName: 'Rebuilt' }));
 
-    const stateMachineName = `good-swipe-${stage}-rebuild`;
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      // The rebuild marker lives an hour: a rebuild that takes longer must start again.
-      timeout: Duration.hours(1),
-      tracingEnabled: true,
-      logs: {
-        destination: new logs.LogGroup(this, 'Logs', {
-          logGroupName: vendedLogGroupName(stateMachineName),
-          retention: logs.RetentionDays.ONE_MONTH,
-          removalPolicy,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
-    });
+    // The rebuild marker lives an hour: a rebuild that takes longer must start again.
+    this.stateMachine = standardStateMachine(this, { name: 'rebuild', wiring: props.wiring, definition, timeout: Duration.hours(1) });
   }
 }

@@ -1,24 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { sealFanOut } from '../../shared/domain/seal.ts';
 import { sealWorkflowSteps } from '../workloads.ts';
 import type { GoodSwipeFunction, WorkloadWiring } from './lambda.ts';
-import { vendedLogGroupName, workflowTask } from './workflow-task.ts';
+import { standardStateMachine, workflowSteps } from './workflow-task.ts';
 
 export interface SealWorkflowProps {
   /** The steps' functions are wired with these (table, stage). */
   readonly wiring: WorkloadWiring;
 }
 
-/**
- * An inline Map runs at most 40 iterations at once; more is not faster and a Distributed Map
- * (child executions, S3 or item readers) is not needed: ~600 batches at 1,000,000 entrants keep
- * the history near 4,500 events, far below Standard's 25,000 (README, "Sealing a day at scale").
- */
-export const SEAL_MAP_CONCURRENCY = 40;
-
-/** Per step: a worker seals 50 groups (50 Queries + 50 writes); on AWS that is about a second. */
+/** Per step: a worker seals 50 groups (50 Queries + 50 writes); on AWS about half a second. */
 const STEP_TIMEOUTS: Record<keyof typeof sealWorkflowSteps, Duration> = {
   checkScores: Duration.seconds(30),
   plan: Duration.seconds(30),
@@ -34,7 +27,7 @@ const STEP_TIMEOUTS: Record<keyof typeof sealWorkflowSteps, Duration> = {
  *                      | yes
  *                 AlreadyClosed? --yes--> Sealed
  *                      | no
- *                 PlanSeal -> SealGroups (Map over batches of 50 groups, 40 at once) -> FinishSeal -> Sealed
+ *                 PlanSeal -> SealGroups (Map over batches of 50 groups, 10 at once) -> FinishSeal -> Sealed
  *
  * Every step is short and idempotent (conditional writes; a sealed group is skipped), so a
  * retried step, a timed-out worker or a redriven execution finishes the seal without double work.
@@ -46,13 +39,8 @@ export class SealWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: SealWorkflowProps) {
     super(scope, id);
-    const { stage, removalPolicy } = props.wiring;
 
-    const step = (key: keyof typeof sealWorkflowSteps, options: { payload?: sfn.TaskInput; resultPath?: string } = {}) => {
-      const { task, fn } = workflowTask(this, sealWorkflowSteps[key], props.wiring, { timeout: STEP_TIMEOUTS[key], ...options });
-      this.functions[sealWorkflowSteps[key].name] = fn;
-      return task;
-    };
+    const step = workflowSteps(this, sealWorkflowSteps, STEP_TIMEOUTS, props.wiring, this.functions);
 
     const tournamentId = sfn.JsonPath.stringAt('$.tournamentId');
     const checkScores = step('checkScores', {
@@ -67,7 +55,9 @@ export class SealWorkflow extends Construct {
     const sealGroups = new sfn.Map(this, 'SealGroups', {
       stateName: 'SealGroups',
       itemsPath: '$.plan.batches',
-      maxConcurrency: SEAL_MAP_CONCURRENCY,
+      // An inline Map (at most 40 at once; ~600 batches at 1,000,000 entrants keep the history near
+      // 4,500 events of Standard's 25,000): no Distributed Map needed (README, "Sealing a day at scale").
+      maxConcurrency: sealFanOut.batchesAtOnce,
       itemSelector: {
         tournamentId,
         from: sfn.JsonPath.numberAt('$$.Map.Item.Value.from'),
@@ -96,23 +86,7 @@ export class SealWorkflow extends Construct {
         .otherwise(waitForScores.next(checkScores)),
     );
 
-    const stateMachineName = `good-swipe-${stage}-seal`;
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      // The drain waits 30 minutes at most; the seal itself takes minutes at 1,000,000 entrants.
-      timeout: Duration.hours(3),
-      tracingEnabled: true,
-      logs: {
-        destination: new logs.LogGroup(this, 'Logs', {
-          logGroupName: vendedLogGroupName(stateMachineName),
-          retention: logs.RetentionDays.ONE_MONTH,
-          removalPolicy,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
-    });
+    // The drain waits 30 minutes at most; the seal itself takes minutes at 1,000,000 entrants.
+    this.stateMachine = standardStateMachine(this, { name: 'seal', wiring: props.wiring, definition, timeout: Duration.hours(3) });
   }
 }

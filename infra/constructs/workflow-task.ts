@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
@@ -46,5 +47,47 @@ export function workflowTask(
   return { task, fn };
 }
 
-/** A Standard workflow's log group, where Step Functions' log delivery expects it. */
-export const vendedLogGroupName = (stateMachineName: string) => `/aws/vendedlogs/states/${stateMachineName}`;
+/**
+ * The Task-state maker of one workflow: `step(key)` builds the step's function and Task (timeout
+ * from `timeouts`) and records the function in `functions` by its spec name.
+ */
+export function workflowSteps<K extends string>(
+  scope: Construct,
+  specs: Readonly<Record<K, FunctionSpec>>,
+  timeouts: Readonly<Record<K, Duration>>,
+  wiring: WorkloadWiring,
+  functions: Record<string, GoodSwipeFunction>,
+): (key: K, options?: Omit<WorkflowTaskOptions, 'timeout'>) => tasks.LambdaInvoke {
+  return (key, options = {}) => {
+    const { task, fn } = workflowTask(scope, specs[key], wiring, { timeout: timeouts[key], ...options });
+    functions[specs[key].name] = fn;
+    return task;
+  };
+}
+
+/**
+ * A STANDARD state machine `good-swipe-<stage>-<name>`: traced, logging every event with its data
+ * to a log group under /aws/vendedlogs/states/ (where Step Functions' log delivery expects it).
+ */
+export function standardStateMachine(
+  scope: Construct,
+  args: { name: string; wiring: WorkloadWiring; definition: sfn.IChainable; timeout: Duration },
+): sfn.StateMachine {
+  const stateMachineName = `good-swipe-${args.wiring.stage}-${args.name}`;
+  return new sfn.StateMachine(scope, 'StateMachine', {
+    stateMachineName,
+    stateMachineType: sfn.StateMachineType.STANDARD,
+    definitionBody: sfn.DefinitionBody.fromChainable(args.definition),
+    timeout: args.timeout,
+    tracingEnabled: true,
+    logs: {
+      destination: new logs.LogGroup(scope, 'Logs', {
+        logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: args.wiring.removalPolicy,
+      }),
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: true,
+    },
+  });
+}

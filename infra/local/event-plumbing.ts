@@ -35,8 +35,6 @@ interface Message {
  * anywhere replays it (at least once, as on AWS).
  */
 export class LocalEventPlumbing {
-  readonly deadLetters: { queue: string; body: string; receiveCount: number }[] = [];
-
   constructor(
     private readonly model: Pick<LocalModel, 'pipes' | 'rules' | 'queueConsumers'>,
     private readonly invoke: (functionLogicalId: string, event: unknown) => Promise<unknown>,
@@ -93,7 +91,6 @@ export class LocalEventPlumbing {
         const failed = await this.receive(consumer, batch);
         for (const message of failed) {
           if (consumer.maxReceiveCount !== undefined && message.receiveCount >= consumer.maxReceiveCount) {
-            this.deadLetters.push({ queue: queueLogicalId, body: message.body, receiveCount: message.receiveCount });
             console.error(`Good Swipe local stack: message ${message.messageId} dead-lettered after ${message.receiveCount} receives`);
           } else pending.push(message);
         }

@@ -1,4 +1,5 @@
 import { config, required } from '../config.ts';
+import { once } from '../once.ts';
 import { tableFromEnv } from './dynamo/client.ts';
 import { EntryRepository } from './dynamo/entry-repository.ts';
 import { GroupRepository } from './dynamo/group-repository.ts';
@@ -13,14 +14,10 @@ import { createRedis, type RedisClient } from './redis/client.ts';
 import { Leaderboards } from './redis/leaderboards.ts';
 import { SeatDispenser } from './redis/seat-dispenser.ts';
 
-/**
+/*
  * The container's adapters, each built on first use and then reused across invocations (the
  * clients keep their connections warm). Handlers pass them to use cases as plain arguments.
  */
-function once<T>(build: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= build());
-}
 
 const dynamo = once(() => {
   const table = tableFromEnv();

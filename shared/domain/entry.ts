@@ -28,7 +28,3 @@ export const RESERVATION_TIMEOUT_MS = 5 * 60 * 1000;
 export function isEntered(entry: Entry | undefined): entry is Entry & { groupId: string; joinedAt: string } {
   return entry !== undefined && (entry.status === 'JOINED' || entry.status === 'CONFIRMED');
 }
-
-export function isPending(entry: Entry | undefined): boolean {
-  return entry !== undefined && entry.status !== 'REFUNDED';
-}

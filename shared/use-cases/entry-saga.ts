@@ -40,11 +40,14 @@ export interface EntrySagaDeps {
   readonly boards: Leaderboards;
 }
 
+/** What every step but JoinGroup uses: DynamoDB only. */
+export type SagaTableDeps = Pick<EntrySagaDeps, 'users' | 'tournaments' | 'entries'>;
+
 /** Tries at taking a seat before giving up; each failed try skips at least one full group. */
 const MAX_SEAT_ATTEMPTS = 8;
 
 /** ValidateEntry: the tournament exists, the player exists, and the rules allow the entry. */
-export async function validateEntry(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
+export async function validateEntry(deps: SagaTableDeps, state: EntrySagaState): Promise<EntrySagaState> {
   await faultPoint(faultPoints.validateEntry);
   const tournament = await deps.tournaments.getCached(state.tournamentId);
   if (!tournament) throw new ApiError('NO_ACTIVE_TOURNAMENT', 'no tournament is running now');
@@ -66,7 +69,7 @@ export async function validateEntry(deps: EntrySagaDeps, state: EntrySagaState):
 }
 
 /** ReserveCoins: the fee leaves the profile and the reservation is recorded, in one commit. */
-export async function reserveCoins(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
+export async function reserveCoins(deps: SagaTableDeps, state: EntrySagaState): Promise<EntrySagaState> {
   await faultPoint(faultPoints.reserveCoins);
   const fee = state.fee ?? gameRules.tournament.entryFee;
   const at = new Date(state.requestedAt);
@@ -144,7 +147,7 @@ async function showOnGroupBoard(
 }
 
 /** ConfirmReservation: the saga is done; the response shows the coins left. */
-export async function confirmReservation(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
+export async function confirmReservation(deps: SagaTableDeps, state: EntrySagaState): Promise<EntrySagaState> {
   await faultPoint(faultPoints.confirmReservation);
   if (await deps.entries.confirm(state.userId, state.tournamentId, now())) {
     await faultPoint(faultPoints.confirmReservationAfterCommit);
@@ -156,7 +159,7 @@ export async function confirmReservation(deps: EntrySagaDeps, state: EntrySagaSt
 }
 
 /** RefundReservation: the compensation. Gives the fee back only if the player never joined. */
-export async function refundReservation(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
+export async function refundReservation(deps: SagaTableDeps, state: EntrySagaState): Promise<EntrySagaState> {
   await faultPoint(faultPoints.refundReservation);
   const outcome = await deps.entries.refund(state.userId, state.tournamentId, now());
   if (outcome === 'conflict') throw new TransientError('refund collided with another transaction');

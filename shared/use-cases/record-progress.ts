@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import pRetry from 'p-retry';
 import { levelUp } from '../domain/profile.ts';
 import type { IdempotencyRecords } from '../adapters/dynamo/idempotency-records.ts';
 import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
 import { faultPoint, faultPoints } from '../adapters/faults.ts';
+import { TransientError, retryTransient } from '../adapters/transient-error.ts';
 import { ApiError } from '../http/problem.ts';
 
 export interface ProgressResult {
@@ -22,7 +22,7 @@ export interface RecordProgressInput {
 const OPERATION = 'progress';
 
 /** Another attempt is worth it when the profile moved under us or a transaction collided. */
-class Retry extends Error {
+class Retry extends TransientError {
   constructor(readonly outcome: 'stale' | 'conflict') {
     super(`level-up was ${outcome}; retrying`);
   }
@@ -84,14 +84,8 @@ export async function recordProgress(
   };
 
   try {
-    return await pRetry(attempt, {
-      retries: 5,
-      minTimeout: 10,
-      maxTimeout: 200,
-      randomize: true,
-      // Only optimistic-concurrency misses are retried; rule and SDK errors surface at once.
-      shouldRetry: ({ error }) => error instanceof Retry,
-    });
+    // Only optimistic-concurrency misses are retried; rule and SDK errors surface at once.
+    return await retryTransient(attempt);
   } catch (error) {
     if (error instanceof Retry) {
       throw error.outcome === 'conflict' && key !== undefined

@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import { isEntered } from '../domain/entry.ts';
 import type { Tournament } from '../domain/tournament-record.ts';
 import { InvalidCursor, type EntryRepository } from '../adapters/dynamo/entry-repository.ts';
@@ -6,7 +5,7 @@ import type { GroupRepository } from '../adapters/dynamo/group-repository.ts';
 import type { MemberRepository } from '../adapters/dynamo/member-repository.ts';
 import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
 import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
-import { TransientError } from '../adapters/transient-error.ts';
+import { TransientError, retryTransient } from '../adapters/transient-error.ts';
 import { ApiError } from '../http/problem.ts';
 import { tournamentNamed } from './leaderboards.ts';
 
@@ -50,13 +49,7 @@ export async function claimReward(
     // Claimed by a racing call (answer from its mark) or the balance moved: read again.
     throw new TransientError(`claim ${outcome}`);
   };
-  return pRetry(attempt, {
-    retries: 5,
-    minTimeout: 10,
-    maxTimeout: 200,
-    randomize: true,
-    shouldRetry: ({ error }) => error instanceof TransientError,
-  }).catch((error: unknown) => {
+  return retryTransient(attempt).catch((error: unknown) => {
     if (error instanceof TransientError) throw new ApiError('SERVICE_UNAVAILABLE', 'the claim could not be completed; retry (it credits once)');
     throw error;
   });

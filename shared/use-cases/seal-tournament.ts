@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { GROUPS_PER_SEAL_BATCH, sealDecision, sealStandings } from '../domain/seal.ts';
+import { sealDecision, sealFanOut, sealStandings } from '../domain/seal.ts';
 import { groupRanges, previousTournamentId, tournamentIdOn } from '../domain/tournament.ts';
 import type { GroupRepository } from '../adapters/dynamo/group-repository.ts';
 import type { LevelUpOutbox } from '../adapters/dynamo/level-up-outbox.ts';
@@ -66,7 +66,7 @@ export interface SealPlan {
 /** PlanSeal: how many groups the day has (32 index queries), cut into worker batches. */
 export async function planSeal(deps: Pick<SealDeps, 'groups'>, tournamentId: string): Promise<SealPlan> {
   const groups = await deps.groups.highestGroupNumber(tournamentId);
-  return { groups, batches: groupRanges(groups, GROUPS_PER_SEAL_BATCH) };
+  return { groups, batches: groupRanges(groups, sealFanOut.groupsPerBatch) };
 }
 
 export interface BatchSealed {
@@ -74,9 +74,6 @@ export interface BatchSealed {
   readonly alreadySealed: number;
   readonly members: number;
 }
-
-/** Groups of one batch sealed side by side (each: one Query and one conditional write). */
-const GROUPS_SEALED_AT_ONCE = 10;
 
 /** SealGroups worker: fixes the final standings of the groups numbered from..to. */
 export async function sealGroupBatch(
@@ -86,7 +83,7 @@ export async function sealGroupBatch(
 ): Promise<BatchSealed> {
   const tournament = await deps.tournaments.getCached(batch.tournamentId);
   if (!tournament) throw new Error(`no tournament ${batch.tournamentId} to seal`);
-  const limit = pLimit(GROUPS_SEALED_AT_ONCE);
+  const limit = pLimit(sealFanOut.groupsAtOnce);
   const outcomes = await Promise.all(
     (await deps.groups.inRange(batch.tournamentId, batch.from, batch.to)).map((group) =>
       limit(async () => {

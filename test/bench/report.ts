@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EntriesReport } from './entries.ts';
 import type { LeaderboardsReport } from './leaderboards.ts';
+import type { RebuildReport, SealReport } from './seal-and-rebuild.ts';
 import { leaderboardsTables } from './leaderboards-report.ts';
 import type { Comparison, Figures, LoadSettings, SideResult } from './measure.ts';
 
@@ -13,10 +14,12 @@ export interface BenchReport {
   readonly loadAverage: number;
   readonly players: number;
   readonly settings: LoadSettings;
-  readonly comparisons: readonly Comparison[];
-  readonly entries: EntriesReport;
-  /** Absent when skipped (BENCH_LEADERBOARDS=0). */
+  /** Each phase is absent when skipped (BENCH_PHASES, BENCH_LEADERBOARDS=0). */
+  readonly comparisons?: readonly Comparison[];
+  readonly entries?: EntriesReport;
   readonly leaderboards?: LeaderboardsReport;
+  readonly seal?: SealReport;
+  readonly rebuild?: RebuildReport;
 }
 
 const reqPerSec = (figures: Figures) => figures.reqPerSec.toFixed(0);
@@ -33,7 +36,7 @@ function errorsCell({ floor, stack }: Comparison): string {
 
 export function markdownTable(report: BenchReport): string {
   const { settings } = report;
-  const rows = report.comparisons.map((c) =>
+  const rows = (report.comparisons ?? []).map((c) =>
     [
       c.scenario,
       reqPerSec(c.floor.median),
@@ -55,8 +58,32 @@ export function markdownTable(report: BenchReport): string {
       `(and a ${settings.primeSeconds} s priming run per side and scenario); ${report.players} players; ` +
       `errors count every request sent, warm-ups included`,
     '',
-    entriesTable(report.entries),
+    ...(report.entries ? [entriesTable(report.entries)] : []),
     ...(report.leaderboards ? ['', leaderboardsTables(report.leaderboards)] : []),
+    ...(report.seal ? ['', sealTable(report.seal)] : []),
+    ...(report.rebuild ? ['', rebuildTable(report.rebuild)] : []),
+  ].join('\n');
+}
+
+/** The seal workflow against the same DynamoDB calls made directly. */
+function sealTable(s: SealReport): string {
+  return [
+    `| seal (${s.entrants} entrants, ${s.groups} groups) | wall time s | DynamoDB writes | writes per entrant |`,
+    '| --- | ---: | ---: | ---: |',
+    `| floor: one Query + one conditional write per group, directly | ${s.floor.seconds.toFixed(2)} | ${s.floor.writes} | ${(s.floor.writes / s.entrants).toFixed(4)} |`,
+    `| stack: the seal workflow (Standard, Map of batches) | ${s.stack.seconds.toFixed(2)} | ${s.stack.writes} | ${s.stack.writesPerEntrant.toFixed(4)} |`,
+    '',
+    `seal ratio (floor time / stack time): ${s.ratio.toFixed(2)}; the execution's history: ${s.stack.historyEvents} events (Step Functions allows 25,000)`,
+  ].join('\n');
+}
+
+function rebuildTable(r: RebuildReport): string {
+  return [
+    '| rebuild of the global board | players | seconds | reads during it | partial reads |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| the rebuild workflow | ${r.liveAfter} | ${r.rebuildSeconds.toFixed(1)} | ${r.reads} | ${r.partialReads} |`,
+    '',
+    `board before: ${r.liveBefore} players; ${r.players} profiles seeded in ${r.seededSeconds.toFixed(0)} s`,
   ].join('\n');
 }
 

@@ -7,10 +7,11 @@ import { ApiClient } from '../support/api-client.ts';
 import { REPO_ROOT, spawnLocalStack } from '../support/local-stack.ts';
 import { benchEntries, type EntriesReport } from './entries.ts';
 import { benchLeaderboards, leaderboardsFailed, type LeaderboardsReport } from './leaderboards.ts';
+import { benchRebuild, benchSeal, type RebuildReport, type SealReport } from './seal-and-rebuild.ts';
 import { positiveIntegerEnv } from './env.ts';
 import { spawnFloorServer } from './floor-process.ts';
 import { compare, getMe, recordProgress, type Comparison, type LoadSettings, type Player, type Target } from './measure.ts';
-import { markdownTable, writeJson } from './report.ts';
+import { markdownTable, writeJson, type BenchReport } from './report.ts';
 
 /**
  * `npm run bench`: the local stack's GET /users/me and POST /users/me/progress against a floor,
@@ -19,7 +20,9 @@ import { markdownTable, writeJson } from './report.ts';
  *
  * BENCH_SECONDS (default 8) sets each measured run, BENCH_ROUNDS (default 2) how many per side,
  * BENCH_CONNECTIONS (default 32) the concurrency. Then the leaderboards phase (leaderboards.ts), which
- * BENCH_LEADERBOARDS=0 skips.
+ * BENCH_LEADERBOARDS=0 skips, and the scale phases (seal-and-rebuild.ts): BENCH_SEAL_ENTRANTS
+ * (20,000) sealed, BENCH_REBUILD_PLAYERS (1,000,000) rebuilt. BENCH_PHASES (default
+ * `http,scale`) picks the phases: `http` is the first three (routes, entries, leaderboards).
  */
 
 const PLAYERS = 200;
@@ -35,6 +38,9 @@ const settings: LoadSettings = {
 };
 /** The entry burst of the tournaments issue: 2,000 entries per side (BENCH_ENTRIES). */
 const ENTRY_BURST = positiveIntegerEnv('BENCH_ENTRIES', 2000);
+const SEAL_ENTRANTS = positiveIntegerEnv('BENCH_SEAL_ENTRANTS', 20_000);
+const REBUILD_PLAYERS = positiveIntegerEnv('BENCH_REBUILD_PLAYERS', 1_000_000);
+const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'http,scale').split(',').map((p) => p.trim()));
 
 // Each connection holds one player while its request is in flight; the rest wait their turn.
 if (settings.connections >= PLAYERS) throw new Error(`BENCH_CONNECTIONS must be below the ${PLAYERS} players`);
@@ -93,9 +99,18 @@ async function seedPlayers(stackUrl: string, count: number): Promise<Player[]> {
   return players;
 }
 
-async function bench(
-  processes: Processes,
-): Promise<{ comparisons: Comparison[]; entries: EntriesReport; leaderboards?: LeaderboardsReport }> {
+interface Results {
+  comparisons?: Comparison[];
+  entries?: EntriesReport;
+  leaderboards?: LeaderboardsReport;
+  seal?: SealReport;
+  rebuild?: RebuildReport;
+}
+
+async function bench(processes: Processes): Promise<Results> {
+  // This process reads and writes DynamoDB Local itself (seeding, floors): any credentials do.
+  process.env['AWS_ACCESS_KEY_ID'] ??= 'local';
+  process.env['AWS_SECRET_ACCESS_KEY'] ??= 'local';
   const dynamodb = await startDynamoDbLocal({});
   processes.started(() => dynamodb.stop());
   // One Redis for every phase, as AWS runs it (cluster mode) unless REDIS_URL names one; the
@@ -109,6 +124,23 @@ async function bench(
   processes.started(() => stack.stop());
   const tableName = await stackTableName(dynamodb.endpoint);
   log(`local stack at ${stack.url}, table ${tableName}`);
+  const results: Results = PHASES.has('http') ? await httpPhases(processes, stack, { dynamodb, redis, tableName }) : {};
+  await stack.stop();
+  if (PHASES.has('scale')) {
+    const started = (stop: () => Promise<unknown>) => processes.started(stop);
+    results.seal = await benchSeal({ dynamodbEndpoint: dynamodb.endpoint, tableName, redisUrl: redis.url, entrants: SEAL_ENTRANTS, started, log });
+    results.rebuild = await benchRebuild({ dynamodbEndpoint: dynamodb.endpoint, tableName, players: REBUILD_PLAYERS, started, log });
+  }
+  return results;
+}
+
+/** The routes against their floors, the entry burst and the leaderboards (the `http` phases). */
+async function httpPhases(
+  processes: Processes,
+  stack: Awaited<ReturnType<typeof spawnLocalStack>>,
+  engines: { dynamodb: { endpoint: string }; redis: { url: string }; tableName: string },
+): Promise<Results> {
+  const { dynamodb, redis, tableName } = engines;
 
   const floor = await spawnFloorServer(dynamodb.endpoint, tableName);
   processes.started(() => floor.stop());
@@ -164,35 +196,33 @@ async function main(): Promise<void> {
   // Other work on the machine skews both sides; the load average tells a reader whether some
   // was running. Only before the start: once running, the bench's own processes dominate it.
   const loadAverage = os.loadavg()[0]!;
-  let comparisons: Comparison[];
-  let entries: EntriesReport;
-  let leaderboards: LeaderboardsReport | undefined;
+  let results: Results;
   try {
-    ({ comparisons, entries, leaderboards } = await bench(processes));
+    results = await bench(processes);
   } finally {
     await processes.stopAll();
   }
 
-  const report = {
+  const report: BenchReport = {
     finishedAt: new Date().toISOString(),
     node: process.version,
     cpus: os.availableParallelism(),
     loadAverage,
     players: PLAYERS,
     settings,
-    comparisons,
-    entries,
-    ...(leaderboards ? { leaderboards } : {}),
+    ...results,
   };
   console.log(markdownTable(report));
   writeJson(report, RESULTS_FILE);
   log(`results written to ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
+  const { comparisons = [], entries, leaderboards, rebuild } = results;
   if (
     comparisons.some((c) => c.floor.errors + c.stack.errors > 0) ||
-    entries.floor.failed + entries.stack.failed > 0 ||
-    (leaderboards !== undefined && leaderboardsFailed(leaderboards))
+    (entries !== undefined && entries.floor.failed + entries.stack.failed > 0) ||
+    (leaderboards !== undefined && leaderboardsFailed(leaderboards)) ||
+    (rebuild !== undefined && rebuild.partialReads > 0)
   ) {
-    log('some requests failed (see the errors column): these figures are not a clean measurement');
+    log('some requests failed (see the errors column) or a reader saw a partial board: these figures are not a clean measurement');
     process.exitCode = 1;
   }
 }

@@ -39,28 +39,28 @@ describe('rebuilding the boards after a cache loss, through the rebuild workflow
   };
 
   it('restores every board exactly, with the rebuild visible as a Standard execution', async () => {
-    const players = [];
+    const players: ApiClient[] = [];
     for (let i = 0; i < 12; i++) {
       const player = await local.signIn(`rebuild-${i}`);
       expect((await player.api.post('/users', { displayName: `Rebuild ${i}` })).status).toBe(201);
       expect((await player.api.post('/users/me/progress', { levelIncrease: 9 + (i % 4) })).status).toBe(200);
       expect((await player.api.post('/tournaments/current/entries')).status).toBe(201);
       expect((await player.api.post('/users/me/progress', { levelIncrease: 1 + (i % 3) })).status).toBe(200);
-      players.push(player);
+      players.push(player.api);
     }
     // Scores arrive asynchronously (stream -> pipe -> queue -> consumer).
     const scored = (board: { entries: { score: number }[] }) => board.entries.filter((e) => e.score > 0).length === 12;
     const groupBefore = await until('scores', async () => {
-      const { body } = await players[0]!.api.get('/tournaments/current/leaderboard');
+      const { body } = await players[0]!.get('/tournaments/current/leaderboard');
       return scored(body) ? body : undefined;
     });
-    const globalBefore = (await players[0]!.api.get('/leaderboards/global?limit=100')).body;
+    const globalBefore = (await players[0]!.get('/leaderboards/global?limit=100')).body;
     expect(globalBefore.entries).toHaveLength(12);
 
     const client = new Redis(redis.url);
     await client.flushall();
     client.disconnect();
-    expect((await players[0]!.api.get('/leaderboards/global?limit=100')).body.entries).toEqual([]);
+    expect((await players[0]!.get('/leaderboards/global?limit=100')).body.entries).toEqual([]);
 
     const started = await local.post('/_local/jobs/rebuild-leaderboards');
     expect(started.status).toBe(200);
@@ -72,7 +72,7 @@ describe('rebuilding the boards after a cache loss, through the rebuild workflow
     });
     expect(execution).toMatchObject({ status: 'SUCCEEDED', stateMachineArn: expect.stringContaining('RebuildWorkflow') });
 
-    expect((await players[0]!.api.get('/leaderboards/global?limit=100')).body).toEqual(globalBefore);
-    expect((await players[0]!.api.get('/tournaments/current/leaderboard')).body).toEqual(groupBefore);
+    expect((await players[0]!.get('/leaderboards/global?limit=100')).body).toEqual(globalBefore);
+    expect((await players[0]!.get('/tournaments/current/leaderboard')).body).toEqual(groupBefore);
   }, WAIT_MS * 3);
 });

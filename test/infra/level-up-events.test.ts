@@ -1,12 +1,10 @@
-import type { CfnElement } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import { httpRoutes } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
 import { levelUpEvents, maintenanceJobs, scheduledJobs } from '../../infra/workloads.ts';
-import { synthesizedStack } from '../support/synth.ts';
-import type { PolicyStatement, TemplateResource } from '../support/template.ts';
+import { logicalIdOf, resourcesOfType, synthesizedStack } from '../support/synth.ts';
+import { only, type PolicyStatement, type TemplateResource } from '../support/template.ts';
 
 let stack: GoodSwipeStack;
 let template: Record<string, unknown>;
@@ -16,20 +14,6 @@ beforeAll(() => {
   ({ stack, json: template } = synthesizedStack());
   resources = template.Resources as Record<string, TemplateResource>;
 }, 60_000);
-
-function resourcesOfType(type: string): [logicalId: string, resource: TemplateResource][] {
-  return Object.entries(resources).filter(([, r]) => r.Type === type);
-}
-
-function only<T>(items: readonly T[], what: string): T {
-  if (items.length !== 1) throw new Error(`expected one ${what}, found ${items.length}`);
-  return items[0]!;
-}
-
-function logicalIdOf(construct: IConstruct | undefined): string {
-  if (!construct) throw new Error('no such construct');
-  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
-}
 
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 const getAttTarget = (value: unknown) => (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -363,7 +347,7 @@ describe('tournament close: the seal workflow', () => {
     expect(env['SEAL_WORKFLOW_ARN']).toEqual({ Ref: sealId });
   });
 
-  it('is a STANDARD state machine: CheckScores / WaitForScores loop, then PlanSeal, a Map of 40 at once over batches, FinishSeal', () => {
+  it('is a STANDARD state machine: CheckScores / WaitForScores loop, then PlanSeal, a Map of 10 at once over batches, FinishSeal', () => {
     const [, machine] = sealMachine();
     expect(machine.Properties).toMatchObject({ StateMachineName: 'good-swipe-test-seal', TracingConfiguration: { Enabled: true } });
     const definition = definitionOf(machine);
@@ -378,7 +362,7 @@ describe('tournament close: the seal workflow', () => {
     expect(states['SealGroups']).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.plan.batches',
-      MaxConcurrency: 40,
+      MaxConcurrency: 10,
       ResultPath: '$.batches',
       Next: 'FinishSeal',
       ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'SealGroupBatch' },

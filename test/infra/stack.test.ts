@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { App, CfnElement } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
@@ -14,7 +13,7 @@ import type { GoodSwipeStack } from '../../infra/stack.ts';
 import { entrySagaSteps, levelUpEvents, maintenanceJobs, scheduledJobs, type FunctionSpec } from '../../infra/workloads.ts';
 import { allFunctionSpecs } from '../../infra/function-specs.ts';
 import { REPO_ROOT } from '../../infra/repo-root.ts';
-import { synthesizedStack } from '../support/synth.ts';
+import { logicalIdOf, resourcesOfType, synthesizedStack } from '../support/synth.ts';
 import { skipBundling, type PolicyStatement, type TemplateResource } from '../support/template.ts';
 
 
@@ -27,15 +26,6 @@ let resources: Record<string, TemplateResource>;
 beforeAll(() => {
   ({ app, stack, template, json: { Resources: resources } } = synthesizedStack());
 }, 60_000);
-
-function resourcesOfType(type: string): [logicalId: string, resource: TemplateResource][] {
-  return Object.entries(resources).filter(([, r]) => r.Type === type);
-}
-
-function logicalIdOf(construct: IConstruct | undefined): string {
-  if (!construct) throw new Error('no such construct');
-  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
-}
 
 function functionLogicalId(name: string): string {
   return logicalIdOf(stack.functions[name]);
@@ -293,12 +283,13 @@ describe('functions', () => {
     },
   );
 
-  it('gives the saga steps 5 s, the saga starter 29 s (it waits for the saga), the seal steps 10-60 s, maintenance jobs 300 s and every other function 10 s', () => {
+  it('gives the saga steps 5 s, the saga starter 29 s (it waits for the saga), the seal and rebuild steps 10-120 s, maintenance jobs 300 s and every other function 10 s', () => {
     const steps = new Set<string>(Object.values(entrySagaSteps).map((s) => s.name));
     const maintenance = new Set<string>(maintenanceJobs.map((j) => j.name));
     const sealSteps: Record<string, number> = { CheckScores: 30, PlanSeal: 30, SealGroupBatch: 60, FinishSeal: 10 };
+    const rebuildSteps: Record<string, number> = { BeginRebuild: 30, ScanProfilesSegment: 120, CommitGlobalRebuild: 30, RebuildGroupBatch: 60 };
     const timeoutOf = (name: string) =>
-      steps.has(name) ? 5 : name === 'EnterTournament' ? 29 : maintenance.has(name) ? 300 : (sealSteps[name] ?? 10);
+      steps.has(name) ? 5 : name === 'EnterTournament' ? 29 : maintenance.has(name) ? 300 : (sealSteps[name] ?? rebuildSteps[name] ?? 10);
     for (const name of names) {
       expect(resources[functionLogicalId(name)]?.Properties.Timeout, name).toBe(timeoutOf(name));
     }

@@ -1,13 +1,11 @@
-import type { CfnElement } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CACHE_PORT } from '../../infra/constructs/cache.ts';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
 import { entrySagaSteps, scheduledJobs } from '../../infra/workloads.ts';
 import { allFunctionSpecs } from '../../infra/function-specs.ts';
-import { synthesizedStack } from '../support/synth.ts';
-import type { PolicyStatement, TemplateResource } from '../support/template.ts';
+import { logicalIdOf, resourcesOfType, synthesizedStack } from '../support/synth.ts';
+import { only, type PolicyStatement, type TemplateResource } from '../support/template.ts';
 
 
 /** The parts of an ASL state these tests read. */
@@ -41,19 +39,6 @@ let resources: Record<string, TemplateResource>;
 beforeAll(() => {
   ({ stack, json: { Resources: resources } } = synthesizedStack());
 }, 60_000);
-
-function resourcesOfType(type: string): [logicalId: string, resource: TemplateResource][] {
-  return Object.entries(resources).filter(([, r]) => r.Type === type);
-}
-
-function only<T>(items: readonly T[], what: string): T {
-  if (items.length !== 1) throw new Error(`expected one ${what}, found ${items.length}`);
-  return items[0]!;
-}
-
-function logicalIdOf(construct: IConstruct): string {
-  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
-}
 
 /** The logical id of the project function whose handler entry (goodswipe:entry metadata) is `entry`. */
 function functionIdOfEntry(entry: string): string {

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newProfile } from '../../shared/domain/profile.ts';
 import { globalLeaderboard, globalRank, groupLeaderboard, groupRank } from '../../shared/use-cases/leaderboards.ts';
-import { ScoringWorld } from '../support/scoring-fixtures.ts';
+import { ScoringWorld, scoringWorlds } from '../support/scoring-fixtures.ts';
 
 const DAY = '2026-11-24';
 /** A time of DAY to the millisecond: `t('09:00:00.105')`. */
@@ -17,16 +17,7 @@ const PAIR_A = { early: 'zz-early', late: 'aa-late' };
 const PAIR_B = { early: 'bb-early', late: 'yy-late' };
 
 describe('exact order: value, then the millisecond it was reached, then userId', () => {
-  let worlds: ScoringWorld[] = [];
-  const world = async (name: string) => {
-    const w = await ScoringWorld.create(name);
-    worlds.push(w);
-    return w;
-  };
-  afterEach(async () => {
-    await Promise.all(worlds.map((w) => w.close()));
-    worlds = [];
-  });
+  const world = scoringWorlds();
 
   it('on the global board across page boundaries, and in globalRank for players on and off the board', async () => {
     const w = await world('global-ms');

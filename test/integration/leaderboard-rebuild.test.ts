@@ -1,25 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { redisKeys } from '../../shared/adapters/redis/keys.ts';
 import type { BoardEntry } from '../../shared/adapters/redis/leaderboards.ts';
 import { globalLeaderboard } from '../../shared/use-cases/leaderboards.ts';
 import { rebuildGlobalSegment, rebuildGroupBoards } from '../../shared/use-cases/rebuild-leaderboards.ts';
-import { ScoringWorld } from '../support/scoring-fixtures.ts';
+import { ScoringWorld, scoringWorlds } from '../support/scoring-fixtures.ts';
 
 const DAY = '2026-11-24';
 const t = (hms: string) => `${DAY}T${hms}.000Z`;
 const SEGMENTS = 4;
 
 describe('rebuilding the boards while they are read and written', () => {
-  let worlds: ScoringWorld[] = [];
-  const world = async (name: string) => {
-    const w = await ScoringWorld.create(name);
-    worlds.push(w);
-    return w;
-  };
-  afterEach(async () => {
-    await Promise.all(worlds.map((w) => w.close()));
-    worlds = [];
-  });
+  const world = scoringWorlds();
 
   const wholeBoard = async (w: ScoringWorld) => (await globalLeaderboard(w.boards, { limit: 1000 })).entries;
 

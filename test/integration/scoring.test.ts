@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UserLeveledUp } from '../../events/user-leveled-up.ts';
 import { compareLevelStandings, compareStandings, type LevelStanding } from '../../shared/domain/ranking.ts';
 import { pointsForLevels } from '../../shared/domain/scoring.ts';
@@ -13,7 +13,7 @@ import {
 } from '../../shared/use-cases/leaderboards.ts';
 import { rebuildLeaderboards } from '../../shared/use-cases/rebuild-leaderboards.ts';
 import { scoreLevelUp } from '../../shared/use-cases/score-level-up.ts';
-import { ScoringWorld } from '../support/scoring-fixtures.ts';
+import { ScoringWorld, scoringWorlds } from '../support/scoring-fixtures.ts';
 
 const DAY = '2026-11-24';
 const NEXT_DAY = '2026-11-25';
@@ -23,16 +23,7 @@ const t = (hms: string) => `${DAY}T${hms}.000Z`;
 const DAY_NOW = new Date(t('20:00:00'));
 
 describe('scoring, leaderboards, close and claims on DynamoDB Local and Redis', () => {
-  let worlds: ScoringWorld[] = [];
-  const world = async (name: string) => {
-    const w = await ScoringWorld.create(name);
-    worlds.push(w);
-    return w;
-  };
-  afterEach(async () => {
-    await Promise.all(worlds.map((w) => w.close()));
-    worlds = [];
-  });
+  const world = scoringWorlds();
 
   const apiCode = (error: unknown) => (error instanceof ApiError ? error.code : `not an ApiError: ${String(error)}`);
   const rejectsWith = async (promise: Promise<unknown>, code: string) => {

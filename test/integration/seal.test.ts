@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamo/keys.ts';
 import type { Member } from '../../shared/domain/member.ts';
 import { compareStandings } from '../../shared/domain/ranking.ts';
@@ -19,7 +19,7 @@ import {
   type SealCheck,
   type SealRequest,
 } from '../../shared/use-cases/seal-tournament.ts';
-import { ScoringWorld } from '../support/scoring-fixtures.ts';
+import { ScoringWorld, scoringWorlds } from '../support/scoring-fixtures.ts';
 
 const DAY = '2026-11-24';
 const NEXT_DAY = '2026-11-25';
@@ -29,16 +29,7 @@ const after = (ms: number) => new Date(ENDS_AT.getTime() + ms);
 const TABLE = [5000, 3000, 2000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
 
 describe('sealing a day (the seal workflow steps) on DynamoDB Local', () => {
-  let worlds: ScoringWorld[] = [];
-  const world = async (name: string) => {
-    const w = await ScoringWorld.create(name);
-    worlds.push(w);
-    return w;
-  };
-  afterEach(async () => {
-    await Promise.all(worlds.map((w) => w.close()));
-    worlds = [];
-  });
+  const world = scoringWorlds();
 
   const codeOf = async (promise: Promise<unknown>) =>
     promise.then(

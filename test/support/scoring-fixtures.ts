@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import type { UserLeveledUp } from '../../events/user-leveled-up.ts';
 import { installClock } from '../../shared/adapters/clock.ts';
 import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
@@ -205,4 +205,21 @@ export class ScoringWorld {
     for (const redis of this.dead) redis.disconnect();
     await this.table.drop();
   }
+}
+
+/**
+ * The worlds of one test file: `world(name)` creates one, and every world is closed after each
+ * test (call at the top of a describe block).
+ */
+export function scoringWorlds(): (name: string) => Promise<ScoringWorld> {
+  let worlds: ScoringWorld[] = [];
+  afterEach(async () => {
+    await Promise.all(worlds.map((w) => w.close()));
+    worlds = [];
+  });
+  return async (name) => {
+    const w = await ScoringWorld.create(name);
+    worlds.push(w);
+    return w;
+  };
 }

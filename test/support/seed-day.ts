@@ -5,6 +5,7 @@ import { groupIndexKey, keys } from '../../shared/adapters/dynamo/keys.ts';
 import { gameRules } from '../../shared/domain/game-rules.ts';
 import { pointsForLevels } from '../../shared/domain/scoring.ts';
 import { groupId, groupNumberOfSeat } from '../../shared/domain/tournament.ts';
+import { seededRandom } from './random.ts';
 
 /**
  * A played tournament day written straight into the table, as the entry saga and the score
@@ -22,20 +23,8 @@ const LEVEL_AT_ENTRY = 12;
 /** BatchWriteItem takes at most 25 items. */
 const BATCH_WRITE_LIMIT = 25;
 
-/** A small seeded PRNG (mulberry32): the same day for the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function dayItems(tournamentId: string, userIds: readonly string[], seed = 1): { items: Record<string, unknown>[]; groups: number } {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const joinedAt = `${tournamentId}T08:00:00.000Z`;
   const items: Record<string, unknown>[] = [];
   const members = new Map<number, number>();

@@ -1,5 +1,6 @@
-import type { App } from 'aws-cdk-lib';
+import type { App, CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { buildApp } from '../../infra/build-app.ts';
 import type { CfnTemplate } from '../../infra/local/template.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
@@ -30,4 +31,15 @@ export function synthesizedStack(): SynthesizedStack {
     synthesized = { app, stack, template, json: template.toJSON() as SynthesizedStack['json'] };
   }
   return synthesized;
+}
+
+/** The synthesized stack's resources of one CloudFormation type, with their logical ids. */
+export function resourcesOfType(type: string): [logicalId: string, resource: TemplateResource][] {
+  return Object.entries(synthesizedStack().json.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** The logical id of a construct's CloudFormation resource in the synthesized stack. */
+export function logicalIdOf(construct: IConstruct | undefined): string {
+  if (!construct) throw new Error('no such construct');
+  return synthesizedStack().stack.getLogicalId(construct.node.defaultChild as CfnElement);
 }

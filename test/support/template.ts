@@ -17,3 +17,9 @@ export interface PolicyStatement {
   readonly Principal?: unknown;
   readonly Condition?: unknown;
 }
+
+/** The one item of a list the test expects exactly one of. */
+export function only<T>(items: readonly T[], what: string): T {
+  if (items.length !== 1) throw new Error(`expected one ${what}, found ${items.length}`);
+  return items[0]!;
+}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LocalClock } from '../../infra/local/clock.ts';
 import { LocalEventPlumbing, renderInputTemplate } from '../../infra/local/event-plumbing.ts';
 import { levelUpEvents } from '../../infra/workloads.ts';
@@ -53,8 +53,11 @@ describe('local event plumbing', () => {
       receives.push(Number(event.Records[0].attributes.ApproximateReceiveCount));
       return { batchItemFailures: event.Records.map((r: any) => ({ itemIdentifier: r.messageId })) };
     }, new LocalClock(), 1);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     await plumbing.fromStream([record('LEVELUP')] as never);
     expect(receives).toEqual([1, 2, 3]);
-    expect(plumbing.deadLetters).toHaveLength(1);
+    const deadLettered = logged.mock.calls.filter(([line]) => /dead-lettered after 3 receives/.test(String(line)));
+    logged.mockRestore();
+    expect(deadLettered).toHaveLength(1);
   });
 });

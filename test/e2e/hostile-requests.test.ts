@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCatalog, type ErrorCode } from '../../shared/http/problem.ts';
+import { ApiClient } from '../support/api-client.ts';
+import {
+  apiRequest,
+  operationsOf,
+  serialize,
+  wireRequests,
+  type GeneratedRequest,
+  type WireRequest,
+} from '../support/hostile-requests.ts';
+import { REPO_ROOT, spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
+import { rawExchange, type RawExchange, type RawResponse } from '../support/raw-http.ts';
+
+/**
+ * A seeded, bounded fuzz of the local stack over raw sockets: requests generated from the
+ * OpenAPI document with hostile variants of every part, and requests that break HTTP itself.
+ * Every answer is < 500, every error is problem+json without internals, the process lives on,
+ * and what was refused changed nothing (the player's coins and level are exactly what the
+ * accepted requests say, a bystander is untouched). `FUZZ_SEED=n` replays another run.
+ */
+const SEED = Number(process.env['FUZZ_SEED'] ?? 20261124);
+const API_REQUESTS = 2400;
+const WIRE_REQUESTS = 400;
+const CONCURRENCY = 6;
+const ENTRY_FEE = 500;
+
+/** Text that would only be in a body by mistake: stack frames, source paths, engine messages. */
+const INTERNALS = [/\bat \S+ \(/, /node_modules/, /\.ts:\d+/, new RegExp(REPO_ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), /TypeError|SyntaxError|ReferenceError|ECONN|HPE_/];
+
+type Violation = { readonly request: string; readonly problem: string };
+
+/** What is wrong with one answer, if anything. */
+function checkResponse(response: RawResponse, head: boolean): string | undefined {
+  if (!(response.status >= 100 && response.status < 500)) return `status ${response.status}`;
+  if (response.status < 400) return undefined;
+  const type = response.headers['content-type'];
+  if (type !== 'application/problem+json') return `error ${response.status} as ${type ?? 'no content type'}`;
+  if (head) return undefined; // a HEAD answer has no body to read
+  let problem: { status?: unknown; code?: unknown };
+  try {
+    problem = JSON.parse(response.body) as typeof problem;
+  } catch {
+    return `error ${response.status} with a body that is not JSON`;
+  }
+  const entry = errorCatalog[problem.code as ErrorCode];
+  if (!entry || entry.status !== response.status || problem.status !== response.status) return `problem ${String(problem.code)} as ${response.status}`;
+  const leak = INTERNALS.find((pattern) => pattern.test(response.body));
+  return leak ? `internal detail (${leak}) in ${response.body.slice(0, 200)}` : undefined;
+}
+
+function checkExchange(exchange: RawExchange, expected: number, head: boolean): string | undefined {
+  if (exchange.responses.length < expected) return `${exchange.responses.length} of ${expected} answers (connection ${exchange.ending})`;
+  for (const response of exchange.responses) {
+    const problem = checkResponse(response, head);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** Runs `work` over `items`, `CONCURRENCY` at a time. */
+async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+describe('hostile requests (seeded fuzz over raw sockets)', () => {
+  let stack: StackProcess;
+  let port: number;
+  let player: { api: ApiClient; sub: string; token: string };
+  let bystander: { api: ApiClient; sub: string };
+
+  beforeAll(async () => {
+    // Entry is open (08:00 UTC), so an accepted entry can happen and is counted.
+    stack = await spawnLocalStack(['--ephemeral', '--clock', '2026-11-24T08:00:00Z']);
+    port = Number(new URL(stack.url).port);
+    const anonymous = new ApiClient(stack.url);
+    player = await anonymous.signIn('fuzzer');
+    bystander = await anonymous.signIn('bystander');
+    for (const { api } of [player, bystander]) expect((await api.post('/users', { displayName: 'Fuzz' })).status).toBe(201);
+    expect((await player.api.post('/users/me/progress', { levelIncrease: 9 })).status).toBe(200);
+  });
+  afterAll(() => stack?.stop());
+
+  it(`answers ${API_REQUESTS} generated and ${WIRE_REQUESTS} wire-level requests below 500, as problem+json, changing only what it accepted`, async () => {
+    const before = (await player.api.get('/users/me')).body as { level: number; coins: number };
+    const bystanderBefore = (await bystander.api.get('/users/me')).body as unknown;
+    const operations = operationsOf();
+    const api = fc.sample(apiRequest(operations, player.token, [player.sub, bystander.sub]), { seed: SEED, numRuns: API_REQUESTS });
+    const wire = fc.sample(wireRequests(player.token), { seed: SEED, numRuns: WIRE_REQUESTS });
+
+    const violations: Violation[] = [];
+    // The ledger: what the accepted requests say they did to the player's coins and level.
+    let coinDelta = 0;
+    let level = before.level;
+    const claimed = new Set<string>();
+    const account = (request: GeneratedRequest, response: RawResponse) => {
+      if (response.status >= 300 || request.method !== 'POST') return;
+      const body = JSON.parse(response.body) as { coinsEarned?: number; level?: number; tournamentId?: string };
+      if (request.operation === 'POST /users/me/progress' && response.headers['idempotent-replayed'] !== 'true') {
+        coinDelta += body.coinsEarned ?? 0;
+        level = Math.max(level, body.level ?? level);
+      }
+      if (request.operation === 'POST /tournaments/current/entries' && response.status === 201) coinDelta -= ENTRY_FEE;
+      if (request.operation === 'POST /tournaments/{tournamentId}/reward' && !claimed.has(String(body.tournamentId))) {
+        claimed.add(String(body.tournamentId));
+        coinDelta += body.coinsEarned ?? 0;
+      }
+    };
+
+    await pool(api, async (request) => {
+      const exchange = await rawExchange(port, serialize(request), { expectBodies: request.method !== 'HEAD', timeoutMs: 5000 });
+      const problem = checkExchange(exchange, 1, request.method === 'HEAD');
+      const name = `${request.method} ${request.target.slice(0, 120)} ${(request.body ?? '').slice(0, 80)}`;
+      if (problem) violations.push({ request: name, problem });
+      else account(request, exchange.responses[0]!);
+    });
+    await pool(wire, async (request: WireRequest) => {
+      const exchange = await rawExchange(port, request.bytes, { expected: request.expected, halfClose: request.halfClose, timeoutMs: 5000 });
+      const problem = checkExchange(exchange, request.expected, request.bytes.subarray(0, 5).toString() === 'HEAD ');
+      if (problem) violations.push({ request: `wire: ${request.name}`, problem });
+    });
+
+    expect(violations, `seed ${SEED}: ${violations.length} bad answers`).toEqual([]);
+    expect(stack.child.exitCode, stack.output()).toBeNull();
+    expect((await new ApiClient(stack.url).get('/_local/health')).status).toBe(200);
+    const after = (await player.api.get('/users/me')).body as { level: number; coins: number };
+    expect({ level: after.level, coins: after.coins }).toEqual({ level, coins: before.coins + coinDelta });
+    expect((await bystander.api.get('/users/me')).body).toEqual(bystanderBefore);
+  });
+});
