@@ -186,19 +186,25 @@ export class LocalStepFunctions {
       limitBreach ??= failure;
       run.abort();
     });
+    const fail = (failure: Error & { causeText?: string; cause?: unknown }) => {
+      execution.status = 'FAILED';
+      execution.error = failure.name;
+      execution.cause = failure.causeText ?? (typeof failure.cause === 'string' ? failure.cause : failure.message);
+    };
     void (async () => {
       try {
         execution.output = await run.result;
         execution.status = 'SUCCEEDED';
       } catch (error) {
-        const failure = limitBreach ?? ((error as Error & { cause?: unknown }).cause ?? error);
-        execution.status = 'FAILED';
         // ExecutionError wraps the state's error; its name is the ASL error (States.*, a step's name).
-        const inner = failure as Error & { causeText?: string };
-        execution.error = inner.name;
-        execution.cause = inner.causeText ?? (typeof inner.cause === 'string' ? inner.cause : inner.message);
+        fail(((error as Error & { cause?: unknown }).cause ?? error) as Error);
       }
+      // The log is read as the execution runs: a limit passed by its last state shows up here.
       await history.catch(() => undefined);
+      if (limitBreach) {
+        delete execution.output;
+        fail(limitBreach);
+      }
       execution.stoppedAt = this.clock.now().toISOString();
       settle();
     })();

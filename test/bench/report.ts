@@ -47,17 +47,21 @@ export function markdownTable(report: BenchReport): string {
       errorsCell(c),
     ].join(' | '),
   );
-  return [
+  const routes = [
     '| scenario | floor req/s | stack req/s | ratio (stack/floor) | floor p50/p99 ms | stack p50/p99 ms | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows.map((row) => `| ${row} |`),
     '',
-    `node ${report.node}, ${report.cpus} CPUs, load average ${report.loadAverage.toFixed(1)} at the start; ` +
-      `${settings.connections} connections; ` +
+    `${settings.connections} connections; ` +
       `median of ${settings.rounds} ${settings.seconds} s runs per side in turns (floor first, then stack first...), each after a ${settings.warmupSeconds} s warm-up ` +
       `(and a ${settings.primeSeconds} s priming run per side and scenario); ${report.players} players; ` +
       `errors count every request sent, warm-ups included`,
     '',
+  ];
+  return [
+    `node ${report.node}, ${report.cpus} CPUs, load average ${report.loadAverage.toFixed(1)} at the start`,
+    '',
+    ...(rows.length > 0 ? routes : []),
     ...(report.entries ? [entriesTable(report.entries)] : []),
     ...(report.leaderboards ? ['', leaderboardsTables(report.leaderboards)] : []),
     ...(report.seal ? ['', sealTable(report.seal)] : []),

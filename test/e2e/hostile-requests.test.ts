@@ -131,4 +131,34 @@ describe('hostile requests (seeded fuzz over raw sockets)', () => {
     expect({ level: after.level, coins: after.coins }).toEqual({ level, coins: before.coins + coinDelta });
     expect((await bystander.api.get('/users/me')).body).toEqual(bystanderBefore);
   });
+
+  it('serves the Step Functions API on its own endpoint only; on the public port an X-Amz-Target request is just a request', async () => {
+    const local = new ApiClient(stack.url);
+    const health = await local.get('/_local/health');
+    const endpoint = String(health.body.stepFunctionsEndpoint);
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(endpoint).not.toBe(stack.url);
+    expect(stack.output()).toContain(endpoint);
+
+    const executions = async () => (await local.get('/_local/executions?limit=1000')).body.items.length as number;
+    const before = await executions();
+    const saga = { 'x-amz-target': 'AWSStepFunctions.StartSyncExecution', 'content-type': 'application/x-amz-json-1.0' };
+    const input = JSON.stringify({ stateMachineArn: 'any', input: JSON.stringify({ userId: bystander.sub, requestedAt: '2026-11-24T01:00:00Z' }) });
+    const anonymous = await local.request('POST', '/users/me', { rawBody: input, headers: saga });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
+    // With a token it is the route's own answer: POST /users/me is no route (GET is): 405.
+    expect((await player.api.request('POST', '/users/me', { rawBody: input, headers: saga })).status).toBe(405);
+    expect(await executions()).toBe(before);
+
+    // The endpoint itself speaks the AWS JSON protocol (errors as `__type`), as the SDK expects.
+    const describeExecution = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AWSStepFunctions.DescribeExecution', 'content-type': 'application/x-amz-json-1.0' },
+      body: JSON.stringify({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:none:none' }),
+    });
+    expect(describeExecution.status).toBe(400);
+    expect(await describeExecution.json()).toMatchObject({ __type: 'ExecutionDoesNotExist' });
+    expect(await (await fetch(`${endpoint}/users/me`)).json()).toMatchObject({ __type: 'UnknownOperationException' });
+  });
 });

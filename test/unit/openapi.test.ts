@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { routeKeys } from '../../infra/routes.ts';
 import { gameRules } from '../../shared/domain/game-rules.ts';
 import { errorCatalog, problemOf, type ErrorCode } from '../../shared/http/problem.ts';
-import { createUserBody, idempotencyKey, progressBody } from '../../shared/http/schemas.ts';
+import { createUserBody, idempotencyKey, progressBody, userIdParam } from '../../shared/http/schemas.ts';
 
 /**
  * The OpenAPI document (shared/http/openapi.yaml) is the machine-readable copy of the contract:
@@ -395,5 +395,31 @@ describe('OpenAPI document (shared/http/openapi.yaml)', () => {
       const bad = resolve(node(operation(key)['responses'], key)['400']);
       expect(problemCodes(bad, `${key} 400`)).toEqual(['VALIDATION_ERROR']);
     }
+  });
+
+  it('writes down one rule for what a route does not take, and a 400 VALIDATION_ERROR for it on every operation', () => {
+    expect(String(node(doc['info'], 'info')['description'])).toMatch(/\*\*Requests: one rule for every route\.\*\*[^]*query[^]*body[^]*percent-encoded/);
+    for (const o of operations()) {
+      const bad = responsesOf(o).find(([status]) => status === '400');
+      expect(bad, `${o.key} has no 400`).toBeDefined();
+      expect(problemCodes(bad![1], `${o.key} 400`)).toEqual(['VALIDATION_ERROR']);
+    }
+    const responses = node(node(doc['components'], 'components')['responses'], 'components.responses');
+    expect(problemCodes(resolve(responses['HeadersTooLarge']), 'HeadersTooLarge')).toEqual(['HEADERS_TOO_LARGE']);
+    expect(problemCodes(resolve(responses['RequestTimeout']), 'RequestTimeout')).toEqual(['REQUEST_TIMEOUT']);
+  });
+
+  it('accepts exactly the {userId} values the validator accepts', () => {
+    const schema = resolve(parameter('GET /users/{userId}', 'userId', 'path')['schema']);
+    const values = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 140 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.constantFrom('', '%', '%zz', 'a%b', '\u0000', '\u007f', '\ufffd', '\ud800', 'u'.repeat(128), 'u'.repeat(129), '0f3c2a9e-5d1b'),
+    );
+    fc.assert(
+      fc.property(values, (value) => {
+        expect(accepts(schema, value), JSON.stringify(value)).toBe(userIdParam.safeParse(value).success);
+      }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRoutes, matchRoute } from '../../shared/http/route-match.ts';
+import { compileRoutes, decodePathSegment, matchRoute } from '../../shared/http/route-match.ts';
 
 const routes = compileRoutes(['POST /users', 'GET /users/me', 'GET /users/{userId}', 'POST /users/me/progress', '$default']);
 
@@ -15,6 +15,18 @@ describe('route matching (API Gateway rules)', () => {
       route: { routeKey: 'GET /users/{userId}' },
       pathParameters: { userId: 'a b' },
     });
+  });
+
+  it('never throws on a malformed percent-encoding: the parameter arrives as sent, for its handler to refuse', () => {
+    for (const raw of ['%', '%zz', '%FF', '%C0%AF', '%E0%A4%A', '%ED%A0%80', 'x%']) {
+      expect(matchRoute(routes, 'GET', `/users/${raw}`)).toMatchObject({ kind: 'matched', pathParameters: { userId: raw } });
+      expect(decodePathSegment(raw)).toBe(raw);
+    }
+  });
+
+  it('decodes literal segments too, as HTTP APIs decode the path before routing', () => {
+    expect(matchRoute(routes, 'GET', '/users/m%65')).toMatchObject({ kind: 'matched', route: { routeKey: 'GET /users/me' } });
+    expect(matchRoute(routes, 'GET', '/users/a%2Fb')).toMatchObject({ pathParameters: { userId: 'a/b' } });
   });
 
   it('tells a known path with another method (405) from an unknown path (404)', () => {
