@@ -8,6 +8,7 @@ import { pointsForLevels } from '../../shared/domain/scoring.ts';
 import { sealTiming } from '../../shared/domain/seal.ts';
 import { groupId, windowOf } from '../../shared/domain/tournament.ts';
 import { ApiError } from '../../shared/http/problem.ts';
+import { groupLeaderboard, groupRank } from '../../shared/use-cases/leaderboards.ts';
 import { redriveUnscoredLevelUps } from '../../shared/use-cases/redrive-level-ups.ts';
 import { claimReward, tournamentHistory } from '../../shared/use-cases/rewards.ts';
 import {
@@ -114,9 +115,14 @@ describe('sealing a day (the seal workflow steps) on DynamoDB Local', () => {
     expect(await claimReward(w.deps(), { userId: 'c00', tournament: DAY, now: claimNow })).toEqual(body);
     expect((await w.users.get('c00', { consistent: true }))!.coins).toBe(coinsBefore + 5000);
 
-    // Every member is paid the rank it was shown in the sealed standings.
-    for (const standing of [...before[0]!.standings!, ...before[1]!.standings!].slice(1)) {
-      const claim = await claimReward(w.deps(), { userId: standing.userId, tournament: DAY, now: claimNow });
+    // Every member is shown (group board and rank) the rank it is paid for.
+    for (const standing of [...before[0]!.standings!, ...before[1]!.standings!]) {
+      const request = { userId: standing.userId, tournament: DAY, now: claimNow };
+      const shown = await groupRank(w.deps(), request);
+      const board = await groupLeaderboard(w.deps(), request);
+      const claim = await claimReward(w.deps(), request);
+      expect(shown.rank).toBe(standing.rank);
+      expect(board.entries.find((e) => e.userId === standing.userId)?.rank).toBe(standing.rank);
       expect(claim).toMatchObject({ rank: standing.rank, coinsEarned: standing.reward });
     }
     expect(await codeOf(claimReward(w.deps(), { userId: 'stranger', tournament: DAY, now: claimNow }))).toMatchObject({ code: 'NOT_PARTICIPATING' });
