@@ -53,8 +53,9 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
     method: 'POST',
     path: '/tournaments/current/entries',
     entry: 'functions/http/enter-tournament.ts',
-    // Only starts the entry saga (states:StartSyncExecution); the saga's steps touch the table.
-    tableActions: [],
+    // Starts the entry saga (states:StartSyncExecution); after a failed saga it reads the entry
+    // and the profile to answer what was really done.
+    tableActions: ['dynamodb:GetItem'],
     startsEntrySaga: true,
   },
   {

@@ -1,4 +1,7 @@
+import { isEntered } from '../domain/entry.ts';
 import { tournamentIdOn } from '../domain/tournament.ts';
+import type { EntryRepository } from '../adapters/dynamo/entry-repository.ts';
+import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
 import type { EntrySagaRunner } from '../adapters/entry-saga-runner.ts';
 import { ApiError, errorCatalog, type ErrorCode } from '../http/problem.ts';
 import type { EntrySagaState } from './entry-saga.ts';
@@ -29,7 +32,7 @@ function messageOf(cause: string | undefined): string | undefined {
  * tells whether this call took the fee (201) or found the entry made before (200).
  */
 export async function enterTournament(
-  saga: EntrySagaRunner,
+  deps: { saga: EntrySagaRunner; entries: EntryRepository; users: UserRepository },
   input: { userId: string; now: Date },
 ): Promise<{ created: boolean; entry: EntryView }> {
   const state: EntrySagaState = {
@@ -37,7 +40,7 @@ export async function enterTournament(
     tournamentId: tournamentIdOn(input.now),
     requestedAt: input.now.toISOString(),
   };
-  const run = await saga.run(state);
+  const run = await deps.saga.run(state);
   if (run.status === 'SUCCEEDED') {
     const out = run.output as EntrySagaState;
     return {
@@ -48,6 +51,38 @@ export async function enterTournament(
   if (run.error && CLIENT_ERRORS.has(run.error)) {
     throw new ApiError(run.error as ErrorCode, messageOf(run.cause) ?? errorCatalog[run.error as ErrorCode].title);
   }
-  // Compensated (fee refunded) or left for the sweeper to settle; a retry never charges twice.
-  throw new ApiError('SERVICE_UNAVAILABLE', 'the entry could not be completed now; retry (a retry never charges twice)');
+  return answerAfterFailedSaga(deps, state);
+}
+
+/** How long a client should wait before retrying an entry the sweeper may still be settling. */
+const SETTLING_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The saga failed, but a step may have committed before it did (a seat taken, then a failure):
+ * the answer says what the entry item says, not what the saga hoped. Seated: the entry, as a
+ * success (201 if this request's reservation paid for it). Reserved, unsettled: 503 with
+ * Retry-After, the sweeper settles it and a retry never charges twice. Otherwise nothing was
+ * charged: 503.
+ */
+async function answerAfterFailedSaga(
+  deps: { entries: EntryRepository; users: UserRepository },
+  state: EntrySagaState,
+): Promise<{ created: boolean; entry: EntryView }> {
+  const entry = await deps.entries.get(state.userId, state.tournamentId);
+  if (isEntered(entry)) {
+    const profile = await deps.users.get(state.userId, { consistent: true });
+    return {
+      created: entry.reservedAt === state.requestedAt,
+      entry: { tournamentId: entry.tournamentId, groupId: entry.groupId, joinedAt: entry.joinedAt!, coins: profile?.coins ?? 0 },
+    };
+  }
+  if (entry?.status === 'RESERVED') {
+    throw new ApiError(
+      'SERVICE_UNAVAILABLE',
+      'your entry fee is reserved and the entry is being completed; retry in a few seconds (a retry never charges twice)',
+      undefined,
+      SETTLING_RETRY_AFTER_SECONDS,
+    );
+  }
+  throw new ApiError('SERVICE_UNAVAILABLE', 'the entry could not be completed now; nothing was charged; retry', undefined, SETTLING_RETRY_AFTER_SECONDS);
 }

@@ -106,11 +106,36 @@ describe('tournaments and entries over HTTP', () => {
     expect((await local.get('/_local/executions/nope')).status).toBe(404);
   });
 
+  it.each(['JoinGroup.afterCommit', 'ConfirmReservation', 'ConfirmReservation.afterCommit'])(
+    'answers the seat it took when the saga fails after joining (%s), and charges once',
+    async (point) => {
+      const { api, sub } = await eligiblePlayer(`seated-${point.length}-${point.slice(0, 4)}`);
+      await local.post('/_local/faults', { point, action: 'error', times: 20 });
+      let first;
+      try {
+        first = await api.post('/tournaments/current/entries');
+      } finally {
+        await local.request('DELETE', '/_local/faults');
+      }
+      // The saga failed, but the player is seated and charged: the answer says so.
+      expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({ tournamentId: TODAY, groupId: expect.stringMatching(/^G\d{6}$/), coins: 1400 });
+      expect(await db.coinsOf(sub)).toBe(1400);
+      const again = await api.post('/tournaments/current/entries');
+      expect(again.status).toBe(200);
+      expect(again.body.groupId).toBe(first.body.groupId);
+      expect(await db.coinsOf(sub)).toBe(1400);
+    },
+  );
+
   it('refunds when joining keeps failing, and says so with 503', async () => {
     const { api, sub } = await eligiblePlayer('unlucky-joiner');
     await local.post('/_local/faults', { point: 'JoinGroup', action: 'error', times: 20 });
     try {
-      expectProblem(await api.post('/tournaments/current/entries'), 503, 'SERVICE_UNAVAILABLE');
+      const refused = await api.post('/tournaments/current/entries');
+      expectProblem(refused, 503, 'SERVICE_UNAVAILABLE');
+      expect(refused.body.detail).toMatch(/nothing was charged/);
+      expect(refused.headers.get('retry-after')).toBe('5');
     } finally {
       await local.request('DELETE', '/_local/faults');
     }
