@@ -9,6 +9,7 @@ import { faultPoint, faultPoints } from '../adapters/faults.ts';
 import type { Leaderboards } from '../adapters/redis/leaderboards.ts';
 import type { SeatDispenser } from '../adapters/redis/seat-dispenser.ts';
 import { logger } from '../adapters/observability.ts';
+import { metrics, noMetrics, type MetricsRecorder } from '../adapters/metrics.ts';
 import { TransientError } from '../adapters/transient-error.ts';
 import { ApiError } from '../http/problem.ts';
 
@@ -69,7 +70,7 @@ export async function validateEntry(deps: SagaTableDeps, state: EntrySagaState):
 }
 
 /** ReserveCoins: the fee leaves the profile and the reservation is recorded, in one commit. */
-export async function reserveCoins(deps: SagaTableDeps, state: EntrySagaState): Promise<EntrySagaState> {
+export async function reserveCoins(deps: SagaTableDeps, state: EntrySagaState, recorder: MetricsRecorder = noMetrics): Promise<EntrySagaState> {
   await faultPoint(faultPoints.reserveCoins);
   const fee = state.fee ?? gameRules.tournament.entryFee;
   const at = new Date(state.requestedAt);
@@ -88,7 +89,10 @@ export async function reserveCoins(deps: SagaTableDeps, state: EntrySagaState): 
     if (profile.level < gameRules.tournament.minLevel) throw new ApiError('LEVEL_TOO_LOW', `entry needs level ${gameRules.tournament.minLevel}`);
     throw new ApiError('INSUFFICIENT_COINS', `entry costs ${fee} coins; you have ${profile.coins}`);
   }
-  if (outcome === 'reserved') await faultPoint(faultPoints.reserveCoinsAfterCommit);
+  if (outcome === 'reserved') {
+    recorder.record(metrics.entryFeesTaken, fee);
+    await faultPoint(faultPoints.reserveCoinsAfterCommit);
+  }
   return { ...state, fee, charged: outcome === 'reserved' };
 }
 
@@ -96,6 +100,10 @@ export async function reserveCoins(deps: SagaTableDeps, state: EntrySagaState): 
 export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
   await faultPoint(faultPoints.joinGroup);
   const { userId, tournamentId } = state;
+  // A seat is given up only when its group turned out full: a join that failed for another reason
+  // (the level moved, a transaction collided) tries again on the same seat, so no seat is wasted
+  // and groups fill to 35 even while their players level up.
+  let seat: number | undefined;
   for (let attempt = 0; attempt < MAX_SEAT_ATTEMPTS; attempt++) {
     const existing = await deps.entries.get(userId, tournamentId);
     if (isEntered(existing)) return { ...state, groupId: existing.groupId, joinedAt: existing.joinedAt };
@@ -105,7 +113,7 @@ export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Pro
     }
     const profile = await deps.users.get(userId, { consistent: true });
     if (!profile) throw new ApiError('USER_NOT_FOUND', 'the profile is gone');
-    const seat = await deps.seats.next(tournamentId).catch((error: unknown) => {
+    seat ??= await deps.seats.next(tournamentId).catch((error: unknown) => {
       throw new TransientError(`no seat could be taken: ${(error as Error).message}`);
     });
     const groupNumber = groupNumberOfSeat(seat);
@@ -123,12 +131,16 @@ export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Pro
       await showOnGroupBoard(deps, { tournamentId, groupId: joined!.groupId!, userId, displayName: profile.displayName, at: joined!.joinedAt! });
       return { ...state, groupId: joined?.groupId, joinedAt: joined?.joinedAt };
     }
-    if (outcome === 'group-full') await deps.seats.skipTo(tournamentId, groupNumber * gameRules.tournament.groupSize);
-    if (outcome === 'conflict') throw new TransientError('joining collided with another transaction');
-    // 'not-reserved': another execution joined or a refund won; 'level-changed': the player
-    // levelled up meanwhile. The next loop turn reads which and goes again.
+    if (outcome === 'group-full') {
+      await deps.seats.skipTo(tournamentId, groupNumber * gameRules.tournament.groupSize);
+      seat = undefined;
+    }
+    // 'conflict': another transaction touched one of the items; 'not-reserved': another execution
+    // joined or a refund won; 'level-changed': the player levelled up meanwhile. The next turn
+    // reads which and goes again, on the same seat.
+    if (outcome === 'conflict') await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
   }
-  throw new TransientError('no group with a free seat was found');
+  throw new TransientError(`no seat could be joined in ${MAX_SEAT_ATTEMPTS} attempts`);
 }
 
 /**
@@ -147,9 +159,11 @@ async function showOnGroupBoard(
 }
 
 /** ConfirmReservation: the saga is done; the response shows the coins left. */
-export async function confirmReservation(deps: SagaTableDeps, state: EntrySagaState): Promise<EntrySagaState> {
+export async function confirmReservation(deps: SagaTableDeps, state: EntrySagaState, recorder: MetricsRecorder = noMetrics): Promise<EntrySagaState> {
   await faultPoint(faultPoints.confirmReservation);
   if (await deps.entries.confirm(state.userId, state.tournamentId, now())) {
+    // Counted by whoever confirms: this saga, or the sweeper (SweptReservationsConfirmed).
+    recorder.record(metrics.entriesConfirmed, 1);
     await faultPoint(faultPoints.confirmReservationAfterCommit);
   }
   const entry = await deps.entries.get(state.userId, state.tournamentId);
@@ -159,11 +173,14 @@ export async function confirmReservation(deps: SagaTableDeps, state: EntrySagaSt
 }
 
 /** RefundReservation: the compensation. Gives the fee back only if the player never joined. */
-export async function refundReservation(deps: SagaTableDeps, state: EntrySagaState): Promise<EntrySagaState> {
+export async function refundReservation(deps: SagaTableDeps, state: EntrySagaState, recorder: MetricsRecorder = noMetrics): Promise<EntrySagaState> {
   await faultPoint(faultPoints.refundReservation);
   const outcome = await deps.entries.refund(state.userId, state.tournamentId, now());
   if (outcome === 'conflict') throw new TransientError('refund collided with another transaction');
-  if (outcome === 'refunded') await faultPoint(faultPoints.refundReservationAfterCommit);
+  if (outcome === 'refunded') {
+    recorder.record(metrics.entriesCompensated, 1);
+    await faultPoint(faultPoints.refundReservationAfterCommit);
+  }
   return state;
 }
 

@@ -7,7 +7,7 @@ import { keys } from '../../shared/adapters/dynamo/keys.ts';
 import { redisKeys } from '../../shared/adapters/redis/keys.ts';
 import { Leaderboards } from '../../shared/adapters/redis/leaderboards.ts';
 import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
-import { newProfile } from '../../shared/domain/profile.ts';
+import { levelUp, newProfile } from '../../shared/domain/profile.ts';
 import { newTournament } from '../../shared/domain/tournament-record.ts';
 import {
   confirmReservation,
@@ -131,6 +131,33 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
     // Every player sits in exactly one group.
     expect(seen.sort()).toEqual([...ids].sort());
     for (const id of ids) expect(await coinsOf(id)).toBe(500);
+  });
+
+  it('spends no seat on a join that failed for another reason: entries racing with level-ups still fill groups to 35', async () => {
+    const day = '2026-11-26';
+    await deps.tournaments.createIfAbsent(newTournament(day, new Date(`${day}T00:00:00.000Z`)));
+    const ids = Array.from({ length: 70 }, (_, i) => `racer-${i}`);
+    await Promise.all(ids.map((id) => player(id)));
+    const requestedAt = `${day}T08:00:00.000Z`;
+    const reserved = await Promise.all(ids.map(async (id) => reserveCoins(deps, await validateEntry(deps, { userId: id, tournamentId: day, requestedAt }))));
+    // Each player levels up right after JoinGroup first reads their profile, so that join's
+    // transaction fails its level check ('level-changed') and must go again.
+    const raced = new Set<string>();
+    const racingUsers = Object.create(deps.users) as UserRepository;
+    racingUsers.get = async (userId, options) => {
+      const profile = await deps.users.get(userId, options);
+      if (profile && !raced.has(userId)) {
+        raced.add(userId);
+        await deps.users.commitLevelUp({ from: profile, levelUp: levelUp(profile, 1), at: new Date(requestedAt) });
+      }
+      return profile;
+    };
+    const joined = await Promise.all(reserved.map((state) => joinGroup({ ...deps, users: racingUsers }, state)));
+    expect(raced.size).toBe(70);
+    const groups = new Map<string, number>();
+    for (const { groupId } of joined) groups.set(groupId!, (groups.get(groupId!) ?? 0) + 1);
+    expect([...groups.values()].sort()).toEqual([35, 35]);
+    await redis.del(redisKeys.seatCounter(day));
   });
 
   it('after a lost Redis counter, skips full groups instead of overfilling them', async () => {
