@@ -12,12 +12,17 @@ import { EntrySaga } from './constructs/entry-saga.ts';
 import type { GoodSwipeFunction, WorkloadWiring } from './constructs/lambda.ts';
 import { LevelUpEvents } from './constructs/level-up-events.ts';
 import { MaintenanceJobs } from './constructs/maintenance.ts';
+import { Observability } from './constructs/observability.ts';
 import { RebuildWorkflow } from './constructs/rebuild-workflow.ts';
 import { SealWorkflow } from './constructs/seal-workflow.ts';
 import { TournamentSchedules } from './constructs/schedules.ts';
+import { routeKeys } from './routes.ts';
+import { entrySagaSteps } from './workloads.ts';
 
 export interface GoodSwipeStackProps extends StackProps {
   readonly stage: string;
+  /** Where alarms are emailed (context `alarmEmail`); none: the topic has no subscription. */
+  readonly alarmEmail?: string;
 }
 
 /** The stage whose data and identities outlive a `cdk destroy`. */
@@ -45,6 +50,8 @@ export class GoodSwipeStack extends Stack {
    * and the fallback's.
    */
   readonly functions: Readonly<Record<string, GoodSwipeFunction>>;
+  /** Alarms, their topic and the dashboard. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: GoodSwipeStackProps) {
     super(scope, id, props);
@@ -72,14 +79,12 @@ export class GoodSwipeStack extends Stack {
     this.api = playerApi.httpApi;
     const sealWorkflow = new SealWorkflow(this, 'SealWorkflow', { wiring });
     this.sealWorkflow = sealWorkflow.stateMachine;
-    this.schedules = new TournamentSchedules(this, 'Schedules', {
-      wiring: { ...wiring, workflows: { seal: sealWorkflow.stateMachine } },
-      runOnDeployAfter: [data],
-    });
-    this.levelUpEvents = new LevelUpEvents(this, 'LevelUpEvents', { wiring });
     const rebuildWorkflow = new RebuildWorkflow(this, 'RebuildWorkflow', { wiring });
     this.rebuildWorkflow = rebuildWorkflow.stateMachine;
-    this.maintenance = new MaintenanceJobs(this, 'Maintenance', { wiring: { ...wiring, workflows: { rebuild: rebuildWorkflow.stateMachine } } });
+    const workflows = { seal: sealWorkflow.stateMachine, rebuild: rebuildWorkflow.stateMachine };
+    this.schedules = new TournamentSchedules(this, 'Schedules', { wiring: { ...wiring, workflows }, runOnDeployAfter: [data] });
+    this.levelUpEvents = new LevelUpEvents(this, 'LevelUpEvents', { wiring });
+    this.maintenance = new MaintenanceJobs(this, 'Maintenance', { wiring: { ...wiring, workflows } });
 
     const functions: Record<string, GoodSwipeFunction> = {};
     for (const group of [
@@ -97,6 +102,32 @@ export class GoodSwipeStack extends Stack {
       }
     }
     this.functions = functions;
+
+    this.observability = new Observability(this, 'Observability', {
+      stage: props.stage,
+      alarmEmail: props.alarmEmail,
+      api: { httpApi: playerApi.httpApi, stage: playerApi.stage, routeKeys: routeKeys() },
+      // The HTTP routes are watched through the API's own metrics; these run out of a caller's sight.
+      watchedFunctions: {
+        ...entrySaga.functions,
+        ...sealWorkflow.functions,
+        ...rebuildWorkflow.functions,
+        ...this.schedules.functions,
+        ...this.levelUpEvents.functions,
+        ...this.maintenance.functions,
+      },
+      entrySagaSteps: Object.values(entrySagaSteps).map((step) => step.name),
+      workflows: { entrySaga: this.entrySaga, seal: this.sealWorkflow, rebuild: this.rebuildWorkflow },
+      deadLetterQueues: {
+        LevelUpDeadLetterQueue: this.levelUpEvents.deadLetterQueue,
+        LevelUpPipeDeadLetterQueue: this.levelUpEvents.pipeDeadLetterQueue,
+        ScheduleDeadLetterQueue: this.schedules.deadLetterQueue,
+        JobOnFailureQueue: this.schedules.onFailureQueue,
+      },
+      levelUps: { queue: this.levelUpEvents.queue, pipe: this.levelUpEvents.pipe, rule: this.levelUpEvents.rule, bus: this.levelUpEvents.bus },
+      table: this.table,
+      cacheName: this.cache.cache.serverlessCacheName,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: playerApi.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });

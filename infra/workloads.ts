@@ -102,6 +102,17 @@ export const scheduledJobs: readonly ScheduledJobSpec[] = [
     startsWorkflow: 'seal',
   },
   {
+    // A global board that Redis lost (restarted empty, a new cache) is rebuilt without a human;
+    // on deploy too, so a new stage's empty board is marked complete (README, "Cache loss").
+    name: 'WatchLeaderboards',
+    entry: 'functions/jobs/watch-leaderboards.ts',
+    schedule: 'rate(1 minute)',
+    runOnDeploy: true,
+    tableActions: [],
+    usesRedis: true,
+    startsWorkflow: 'rebuild',
+  },
+  {
     name: 'SweepReservations',
     entry: 'functions/jobs/sweep-reservations.ts',
     schedule: 'rate(1 minute)',

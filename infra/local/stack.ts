@@ -15,6 +15,8 @@ import { listenLocally } from './http-io.ts';
 import { createLocalHttpServer } from './http-server.ts';
 import { LocalJwtIssuer } from './jwt-issuer.ts';
 import { LocalLambdaRuntime } from './lambda-runtime.ts';
+import { LocalMetricsCollector } from './metrics-collector.ts';
+import { installMetricsSink } from '../../shared/adapters/emf-metrics.ts';
 import type { LocalStackOptions } from './options.ts';
 import { requireJava17 } from './prerequisites.ts';
 import { ensureRedis } from './redis-server.ts';
@@ -110,6 +112,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     installFaultInjector(faults.inject);
     stoppers.push(async () => installFaultInjector(undefined));
+    // The functions' EMF documents come here instead of stdout: GET /_local/metrics.
+    const metrics = new LocalMetricsCollector();
+    installMetricsSink(metrics.collect);
+    stoppers.push(async () => installMetricsSink(undefined));
 
     const runtime = new LocalLambdaRuntime(model, REPO_ROOT);
     const stepFunctions = new LocalStepFunctions(model.stateMachines, runtime, clock);
@@ -136,6 +142,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       stepFunctions,
       destinations,
       stepFunctionsEndpoint,
+      metrics,
       health: async () => ({
         dynamodb: await admin.send(new ListTablesCommand({ Limit: 1 })).then(() => 'ok', () => 'down'),
         redis: await redis.ping().then(() => 'ok', () => 'down'),
@@ -165,6 +172,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
 
     // What a deploy runs once (CDK Triggers: create today's tournament if it is missing).
     for (const fn of model.triggers) await runtime.invoke(fn, {});
+    // A deploy is done when what its triggers started is done (e.g. the first leaderboard build).
+    await stepFunctions.settled();
     // Real time keeps passing between moves of the clock: fire what falls due each second.
     const ticker = setInterval(() => void scheduler.runUpTo(clock.now()).catch(() => {}), 1000);
     stoppers.push(async () => clearInterval(ticker));

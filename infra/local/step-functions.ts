@@ -137,6 +137,13 @@ export class LocalStepFunctions {
     return execution;
   }
 
+  /** Resolves once no execution is running (each one that is, or was started meanwhile, has stopped). */
+  async settled(): Promise<void> {
+    for (let running = this.executions.filter((e) => e.status === 'RUNNING'); running.length > 0; running = this.executions.filter((e) => e.status === 'RUNNING')) {
+      await Promise.all(running.map((e) => e.done));
+    }
+  }
+
   list(limit: number): Execution[] {
     return this.executions.slice(0, limit);
   }

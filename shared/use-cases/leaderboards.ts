@@ -87,25 +87,30 @@ export async function groupRank(
 
 /**
  * A group's ranked standings: the Redis board's own order (exact: score, then the millisecond it
- * was reached, then userId), or DynamoDB ranked by the same rules when Redis is down or the board
- * lacks the caller (lost, evicted, or not yet holding a member whose join could not be shown).
+ * was reached, then userId) when the board is complete and holds the caller; otherwise (Redis
+ * down, the board lost or re-created partially by level-ups after a cache loss, a join not shown
+ * yet) DynamoDB ranked by the same rules, and the board is repaired from it for the next reader.
  */
 async function groupStandings(deps: GroupDeps, tournamentId: string, groupId: string, callerId: string): Promise<GroupBoardEntry[]> {
+  let redisAnswers = true;
   try {
-    const board = await deps.boards.group(tournamentId, groupId);
-    if (board.some((e) => e.userId === callerId)) {
+    const board = await deps.boards.groupIfComplete(tournamentId, groupId);
+    if (board?.some((e) => e.userId === callerId)) {
       return board.map((e, i) => ({ rank: i + 1, userId: e.userId, displayName: e.displayName, score: e.value }));
     }
-    logger.warn('group board incomplete; serving it from DynamoDB', { tournamentId, groupId });
+    logger.warn('group board incomplete; serving it from DynamoDB and repairing it', { tournamentId, groupId });
   } catch (error) {
+    redisAnswers = false;
     logger.warn('group board unavailable; serving it from DynamoDB', { error: error as Error, tournamentId, groupId });
   }
-  return rankGroup(await deps.members.ofGroup(tournamentId, groupId)).map(({ rank, userId, displayName, score }) => ({
-    rank,
-    userId,
-    displayName,
-    score,
-  }));
+  const members = await deps.members.ofGroup(tournamentId, groupId);
+  if (redisAnswers) {
+    const entries = members.map((m) => ({ userId: m.userId, displayName: m.displayName, value: m.score, reachedAt: m.scoreReachedAt }));
+    await deps.boards.repairGroup(tournamentId, groupId, entries).catch((error: unknown) => {
+      logger.warn('could not repair the group board', { error: error as Error, tournamentId, groupId });
+    });
+  }
+  return rankGroup(members).map(({ rank, userId, displayName, score }) => ({ rank, userId, displayName, score }));
 }
 
 export interface GlobalEntry {
@@ -147,6 +152,7 @@ export async function globalLeaderboard(
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
   // One more than shown: whether there is a next page.
   const page = await unavailableIfDown(() => boards.globalPage(input.limit + 1, after));
+  if (!page.complete) throw beingRebuilt();
   const shown = page.entries.slice(0, input.limit);
   const last = shown.at(-1);
   return {
@@ -163,12 +169,24 @@ export async function globalRank(
   userId: string,
 ): Promise<{ rank: number; level: number }> {
   const onBoard = await unavailableIfDown(() => deps.boards.globalPosition(userId));
-  if (onBoard) return { rank: onBoard.position + 1, level: onBoard.entry.value };
+  if (!onBoard.complete) throw beingRebuilt();
+  if (onBoard.position !== undefined && onBoard.entry) return { rank: onBoard.position + 1, level: onBoard.entry.value };
   const profile = await deps.users.get(userId);
   if (!profile) throw new ApiError('USER_NOT_FOUND', 'create your profile first with POST /users');
   const position = { value: profile.level, reachedAtMs: Date.parse(profile.levelReachedAt), userId };
   const ahead = await unavailableIfDown(() => deps.boards.globalCountAbove(position));
   return { rank: ahead + 1, level: profile.level };
+}
+
+/** How long a client should wait for a global board being rebuilt (about a minute at 1,000,000 players). */
+const REBUILD_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The global board lost its data (Redis restarted empty) and is not rebuilt yet: ranks from a
+ * partial board would be wrong, so none are given; the WatchLeaderboards job starts the rebuild.
+ */
+function beingRebuilt(): ApiError {
+  return new ApiError('SERVICE_UNAVAILABLE', 'the global leaderboard is being rebuilt; retry in a minute', undefined, REBUILD_RETRY_AFTER_SECONDS);
 }
 
 async function unavailableIfDown<T>(read: () => Promise<T>): Promise<T> {

@@ -160,3 +160,25 @@ export async function rebuildLeaderboards(
   for (const batch of plan.groupBatches) groups += (await rebuildGroupBatch(deps, batch)).groups;
   return { players: scans.reduce((a, b) => a + b, 0), groups };
 }
+
+/** Starts executions of the rebuild workflow by name (WorkflowStarter). */
+export interface RebuildWorkflow {
+  start(name: string, input: unknown): Promise<'started' | 'already-started'>;
+}
+
+/**
+ * WatchLeaderboards (every minute, and on deploy): a global board that is not marked complete
+ * (Redis restarted empty, a new cache) and is not being rebuilt gets a rebuild, without a human.
+ * Until it commits, readers get 503 instead of ranks from a partial board.
+ */
+export async function watchLeaderboards(
+  deps: { boards: Leaderboards; workflow: RebuildWorkflow },
+  now: Date,
+): Promise<{ state: 'complete' | 'rebuilding' | 'incomplete'; started?: string }> {
+  const state = await deps.boards.globalBoardState();
+  if (state !== 'incomplete') return { state };
+  // One name a minute: a retried or doubled run of the same minute starts one rebuild.
+  const name = `rebuild-auto-${now.toISOString().slice(0, 16).replace(/[:T]/g, '-')}`;
+  await deps.workflow.start(name, {});
+  return { state, started: name };
+}

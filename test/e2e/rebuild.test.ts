@@ -38,7 +38,7 @@ describe('rebuilding the boards after a cache loss, through the rebuild workflow
     }
   };
 
-  it('restores every board exactly, with the rebuild visible as a Standard execution', async () => {
+  it('never shows a partial board, and restores every board exactly without a human (WatchLeaderboards -> the rebuild workflow)', async () => {
     const players: ApiClient[] = [];
     for (let i = 0; i < 12; i++) {
       const player = await local.signIn(`rebuild-${i}`);
@@ -56,19 +56,25 @@ describe('rebuilding the boards after a cache loss, through the rebuild workflow
     });
     const globalBefore = (await players[0]!.get('/leaderboards/global?limit=100')).body;
     expect(globalBefore.entries).toHaveLength(12);
+    const lostAt = (await local.get('/_local/clock')).body.now;
 
     const client = new Redis(redis.url);
     await client.flushall();
     client.disconnect();
-    expect((await players[0]!.get('/leaderboards/global?limit=100')).body.entries).toEqual([]);
+    // A lost board is never served as an empty or partial one.
+    const lost = await players[0]!.get('/leaderboards/global?limit=100');
+    expect(lost.status).toBe(503);
+    expect(lost.headers.get('retry-after')).toBe('30');
+    // The group board is served (and repaired) from DynamoDB meanwhile.
+    expect((await players[0]!.get('/tournaments/current/leaderboard')).body).toEqual(groupBefore);
 
-    const started = await local.post('/_local/jobs/rebuild-leaderboards');
-    expect(started.status).toBe(200);
-    expect(started.body.result).toMatchObject({ outcome: 'started' });
+    // Without a human: the next minute's WatchLeaderboards run finds the board lost and starts the rebuild workflow.
+    const minute = await local.post('/_local/clock', { advanceSeconds: 60 });
+    expect(minute.body.fired.map((f: { schedule: string }) => f.schedule)).toContain('good-swipe-local-WatchLeaderboards');
     const execution = await until('the rebuild', async () => {
       const { body } = await local.get('/_local/executions?limit=20');
-      const found = body.items.find((e: { name: string; status: string }) => e.name === started.body.result.execution);
-      return found?.status === 'RUNNING' ? undefined : found;
+      const found = body.items.find((e: { name: string; status: string }) => e.name.startsWith('rebuild-auto-') && e.status !== 'RUNNING' && e.startedAt > lostAt);
+      return found;
     });
     expect(execution).toMatchObject({ status: 'SUCCEEDED', stateMachineArn: expect.stringContaining('RebuildWorkflow') });
 

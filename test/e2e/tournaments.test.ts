@@ -95,10 +95,10 @@ describe('tournaments and entries over HTTP', () => {
   });
 
   it('lists each saga execution with its state-by-state history', async () => {
-    const { api } = await eligiblePlayer('observed');
+    const { api, sub } = await eligiblePlayer('observed');
     await api.post('/tournaments/current/entries');
-    const { body } = await local.get('/_local/executions?limit=5');
-    const latest = body.items[0];
+    const { body } = await local.get('/_local/executions?limit=20');
+    const latest = body.items.find((e: any) => e.input.userId === sub);
     expect(latest).toMatchObject({ status: 'SUCCEEDED', executionId: expect.any(String), startedAt: expect.any(String) });
     const execution = await local.get(`/_local/executions/${latest.executionId}`);
     const exited = execution.body.events.filter((e: any) => e.type === 'StateExited').map((e: any) => e.state);
@@ -141,8 +141,8 @@ describe('tournaments and entries over HTTP', () => {
     }
     expect(await db.coinsOf(sub)).toBe(1900);
     expect(await db.entryOf(sub, TODAY)).toMatchObject({ status: 'REFUNDED' });
-    const { body } = await local.get('/_local/executions?limit=1');
-    const failed = await local.get(`/_local/executions/${body.items[0].executionId}`);
+    const { body } = await local.get('/_local/executions?limit=20');
+    const failed = await local.get(`/_local/executions/${body.items.find((e: any) => e.input.userId === sub).executionId}`);
     expect(failed.body.status).toBe('FAILED');
     expect(failed.body.events.map((e: any) => e.state)).toContain('RefundReservation');
     // Once the fault is gone, the same player enters and pays once.

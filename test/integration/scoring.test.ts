@@ -204,15 +204,36 @@ describe('scoring, leaderboards, close and claims on DynamoDB Local and Redis', 
       // Redis loses everything.
       expect(await w.clearRedis()).toBeGreaterThanOrEqual(6); // order + entries of the global board and of 2 group boards (and the seat counter)
       expect(await w.redisKeys()).toEqual([]);
-      expect(await globalLeaderboard(w.boards, { limit: 1000 })).toEqual({ entries: [] });
+      // A lost board is not shown as an empty (or partial) one: 503 until it is rebuilt.
+      await rejectsWith(globalLeaderboard(w.boards, { limit: 1000 }), 'SERVICE_UNAVAILABLE');
+      await rejectsWith(globalRank(w.deps(), 'loner'), 'SERVICE_UNAVAILABLE');
       for (const g of groupIds) expect(await w.boards.group(DAY, g)).toEqual([]);
 
       expect(await rebuildLeaderboards(w.deps(), DAY_NOW)).toEqual({ players: 41, groups: 2 });
       expect(await snapshot()).toEqual(before);
     });
 
-    // BUG (see the report): the group board falls back to DynamoDB only when Redis throws; a
-    // board Redis lost (restart, eviction, flush) is served as an empty group until a rebuild.
+    it('never serves a group board that level-ups re-created after a cache loss: DynamoDB answers and repairs it', async () => {
+      const w = await world('partial-board');
+      await w.tournament(DAY);
+      for (const id of ['p1', 'p2', 'p3']) await w.player(id, 14, t('06:00:00'));
+      await w.enter(['p1', 'p2', 'p3'], DAY, t('08:00:00'));
+      await w.score(await w.levelUp('p1', 1, t('09:00:00')));
+      const before = await groupLeaderboard(w.deps(), { userId: 'p1', tournament: DAY, now: DAY_NOW });
+      expect(before.entries).toHaveLength(3);
+      await w.clearRedis();
+      // After the loss p2 levels up: the group board exists again, with p2 alone on it.
+      await w.score(await w.levelUp('p2', 1, t('10:00:00')));
+      expect((await w.boards.group(DAY, before.groupId)).map((e) => e.userId)).toEqual(['p2']);
+      expect(await w.boards.groupIfComplete(DAY, before.groupId)).toBeUndefined();
+      const shown = await groupLeaderboard(w.deps(), { userId: 'p2', tournament: DAY, now: DAY_NOW });
+      // p1 and p2 both scored 150; p1 got there first.
+      expect(shown.entries.map((e) => e.userId)).toEqual(['p1', 'p2', 'p3']);
+      // The read repaired it: the next reader gets the whole board from Redis.
+      expect((await w.boards.groupIfComplete(DAY, before.groupId))?.map((e) => e.userId)).toEqual(['p1', 'p2', 'p3']);
+      expect(await groupRank(w.deps(), { userId: 'p3', tournament: DAY, now: DAY_NOW })).toEqual({ rank: 3, score: 0, groupSize: 3 });
+    });
+
     it('serves an entered player their whole group from DynamoDB when the Redis board is gone', async () => {
       const w = await world('lost-board');
       await w.tournament(DAY);

@@ -69,7 +69,11 @@ export class ScoringWorld {
 
   static async create(name: string): Promise<ScoringWorld> {
     const prefix = `${inject('redisKeyPrefix')}scoring:${name}:${randomBytes(3).toString('hex')}:`;
-    return new ScoringWorld(await freshTable(), testRedis(prefix), prefix);
+    const world = new ScoringWorld(await freshTable(), testRedis(prefix), prefix);
+    // A new stage's board: built (empty) from an empty table, as the deploy's WatchLeaderboards run does.
+    await world.boards.beginGlobalRebuild();
+    await world.boards.commitGlobalRebuild();
+    return world;
   }
 
   /** The use cases' dependencies, with the live boards or the given ones. */

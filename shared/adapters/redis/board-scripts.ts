@@ -44,16 +44,19 @@ end
 `;
 
 const SCRIPTS = {
-  /** KEYS order, entries; ARGV ttl (0: none), then userId, value, ms, name per entry. */
+  /**
+   * KEYS order, entries, complete; ARGV ttl (0: none), mark complete ('1' when the entries are
+   * the whole board from DynamoDB), then userId, value, ms, name per entry.
+   */
   gsBoardRaiseMany: {
-    numberOfKeys: 2,
+    numberOfKeys: 3,
     lua: `${RAISE}
 local raised = 0
-for i = 2, #ARGV, 4 do raised = raised + raise(KEYS[1], KEYS[2], ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]) end
+for i = 3, #ARGV, 4 do raised = raised + raise(KEYS[1], KEYS[2], ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]) end
+if ARGV[2] == '1' then redis.call('SET', KEYS[3], '1') end
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
+  for k = 1, 3 do redis.call('EXPIRE', KEYS[k], ttl) end
 end
 return raised`,
   },
@@ -67,11 +70,11 @@ if redis.call('EXISTS', KEYS[5]) == 1 then raise(KEYS[3], KEYS[4], ARGV[1], ARGV
 return raised`,
   },
   /**
-   * KEYS order, entries; ARGV cursor member ('' = from the top), cursor score, count (-1 = all).
-   * Returns { first position, member, score, stored entry, member, score, stored entry, ... }.
+   * KEYS order, entries, complete; ARGV cursor member ('' = from the top), cursor score, count
+   * (-1 = all). Returns { complete (1/0), first position, member, score, stored entry, ... }.
    */
   gsBoardPage: {
-    numberOfKeys: 2,
+    numberOfKeys: 3,
     lua: `${POSITION_OF}
 local start = 0
 if ARGV[1] ~= '' then
@@ -81,7 +84,7 @@ end
 local count = tonumber(ARGV[3])
 local stop = count < 0 and -1 or start + count - 1
 local flat = redis.call('ZRANGE', KEYS[1], start, stop, 'WITHSCORES')
-local out = { start }
+local out = { redis.call('EXISTS', KEYS[3]), start }
 for i = 1, #flat, 2 do
   local userId = string.sub(flat[i], 17)
   out[#out + 1] = flat[i]
@@ -97,16 +100,17 @@ return out`,
 local rank = positionOf(KEYS[1], ARGV[1], ARGV[2])
 return rank`,
   },
-  /** KEYS order, entries; ARGV userId: { position, stored entry }, or nil if not on the board. */
+  /** KEYS order, entries, complete; ARGV userId: { complete (1/0), position, stored entry } ({ complete } if not on the board). */
   gsBoardPositionOfUser: {
-    numberOfKeys: 2,
+    numberOfKeys: 3,
     lua: `
+local complete = redis.call('EXISTS', KEYS[3])
 local stored = redis.call('HGET', KEYS[2], ARGV[1])
-if not stored then return false end
+if not stored then return { complete } end
 local ms = string.match(stored, '^%d+|(%d+)|')
 local rank = redis.call('ZRANK', KEYS[1], ms .. ':' .. ARGV[1])
-if not rank then return false end
-return { rank, stored }`,
+if not rank then return { complete } end
+return { complete, rank, stored }`,
   },
   /**
    * KEYS rebuild order, rebuild entries, order, entries, marker: the rebuilt board replaces the
@@ -114,7 +118,7 @@ return { rank, stored }`,
    * (expired): level-ups since then may be missing from the copy, so it must not go live.
    */
   gsBoardCommitRebuild: {
-    numberOfKeys: 5,
+    numberOfKeys: 6,
     lua: `
 if redis.call('EXISTS', KEYS[5]) == 0 then
   return redis.error_reply('ERR no global rebuild in progress (never begun, or its marker expired)')
@@ -126,6 +130,8 @@ else
   redis.call('DEL', KEYS[3], KEYS[4])
 end
 redis.call('DEL', KEYS[5])
+-- Built from the whole table: the live board can be trusted again.
+redis.call('SET', KEYS[6], '1')
 return redis.call('ZCARD', KEYS[3])`,
   },
 } as const;
@@ -143,8 +149,10 @@ export class BoardScripts {
     this.calls = redis as unknown as Record<ScriptName, ScriptCall>;
   }
 
-  async raiseMany(board: BoardKeys, ttlSeconds: number, entryArgs: readonly string[]): Promise<number> {
-    return Number(await this.calls.gsBoardRaiseMany(board.order, board.entries, String(ttlSeconds), ...entryArgs));
+  async raiseMany(board: BoardKeys, ttlSeconds: number, entryArgs: readonly string[], options: { complete?: boolean } = {}): Promise<number> {
+    return Number(
+      await this.calls.gsBoardRaiseMany(board.order, board.entries, board.complete, String(ttlSeconds), options.complete ? '1' : '0', ...entryArgs),
+    );
   }
 
   async raiseWithRebuild(board: BoardKeys, rebuild: BoardKeys, marker: string, entryArgs: readonly string[]): Promise<number> {
@@ -152,29 +160,29 @@ export class BoardScripts {
   }
 
   /** `count` >= 1, or -1 for everything after the cursor. */
-  async page(board: BoardKeys, count: number, after?: { member: string; score: string }): Promise<{ start: number; rows: PageRow[] }> {
-    const flat = (await this.calls.gsBoardPage(board.order, board.entries, after?.member ?? '', after?.score ?? '0', String(count))) as (
+  async page(board: BoardKeys, count: number, after?: { member: string; score: string }): Promise<{ complete: boolean; start: number; rows: PageRow[] }> {
+    const flat = (await this.calls.gsBoardPage(board.order, board.entries, board.complete, after?.member ?? '', after?.score ?? '0', String(count))) as (
       | string
       | number
     )[];
     const rows: PageRow[] = [];
-    for (let i = 1; i < flat.length; i += 3) {
+    for (let i = 2; i < flat.length; i += 3) {
       rows.push({ member: String(flat[i]), score: String(flat[i + 1]), stored: String(flat[i + 2]) });
     }
-    return { start: Number(flat[0]), rows };
+    return { complete: Number(flat[0]) === 1, start: Number(flat[1]), rows };
   }
 
   async positionFor(board: BoardKeys, member: string, score: string): Promise<number> {
     return Number(await this.calls.gsBoardPositionFor(board.order, member, score));
   }
 
-  async positionOfUser(board: BoardKeys, userId: string): Promise<{ position: number; stored: string } | undefined> {
-    const found = (await this.calls.gsBoardPositionOfUser(board.order, board.entries, userId)) as [number, string] | null;
-    return found ? { position: Number(found[0]), stored: String(found[1]) } : undefined;
+  async positionOfUser(board: BoardKeys, userId: string): Promise<{ complete: boolean; found?: { position: number; stored: string } }> {
+    const [complete, position, stored] = (await this.calls.gsBoardPositionOfUser(board.order, board.entries, board.complete, userId)) as [number, number?, string?];
+    return { complete: Number(complete) === 1, ...(position === undefined ? {} : { found: { position: Number(position), stored: String(stored) } }) };
   }
 
   async commitRebuild(rebuild: BoardKeys, board: BoardKeys, marker: string): Promise<number> {
-    return Number(await this.calls.gsBoardCommitRebuild(rebuild.order, rebuild.entries, board.order, board.entries, marker));
+    return Number(await this.calls.gsBoardCommitRebuild(rebuild.order, rebuild.entries, board.order, board.entries, marker, board.complete));
   }
 }
 

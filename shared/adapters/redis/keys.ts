@@ -20,11 +20,17 @@ export interface BoardKeys {
   readonly order: string;
   /** HASH: userId -> `value|ms|displayName`. */
   readonly entries: string;
+  /**
+   * STRING: present once the board was built from DynamoDB (rebuilt or repaired). A board
+   * without it may be partial (Redis lost its data and level-ups re-created it): not trusted.
+   */
+  readonly complete: string;
 }
 
 const board = (tag: string, stage: string): BoardKeys => ({
   order: `{${tag}}:${stage}order`,
   entries: `{${tag}}:${stage}entries`,
+  complete: `{${tag}}:${stage}complete`,
 });
 
 const GLOBAL_TAG = 'lb';

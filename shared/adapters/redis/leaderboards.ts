@@ -58,10 +58,36 @@ export class Leaderboards {
     await this.scripts.raiseWithRebuild(redisKeys.globalBoard(), redisKeys.globalRebuild(), redisKeys.globalRebuildMarker(), raiseArgs(entry));
   }
 
-  /** Every member of a group board, best first (at most 35). */
+  /** Every member of a group board, best first (at most 35), as Redis has it. */
   async group(tournamentId: string, groupId: string): Promise<BoardEntry[]> {
-    const { rows } = await this.scripts.page(redisKeys.groupBoard(tournamentId, groupId), -1);
-    return rows.map(entryOfRow);
+    return (await this.groupIfComplete(tournamentId, groupId, { evenIfPartial: true }))!;
+  }
+
+  /**
+   * The group board if it can be trusted: built from DynamoDB (repaired or rebuilt) since Redis
+   * last lost it. Undefined otherwise: after a cache loss, level-ups re-create boards with only
+   * the members who levelled up since.
+   */
+  async groupIfComplete(tournamentId: string, groupId: string, options: { evenIfPartial?: boolean } = {}): Promise<BoardEntry[] | undefined> {
+    const { complete, rows } = await this.scripts.page(redisKeys.groupBoard(tournamentId, groupId), -1);
+    return complete || options.evenIfPartial ? rows.map(entryOfRow) : undefined;
+  }
+
+  /**
+   * Completes a group board from DynamoDB's members (the raise semantic: a concurrent level-up
+   * is never undone, a missing member is added) and marks it complete: the self-repair after a
+   * cache loss, one group at a time, as readers find them.
+   */
+  async repairGroup(tournamentId: string, groupId: string, entries: readonly BoardEntry[]): Promise<void> {
+    await this.scripts.raiseMany(redisKeys.groupBoard(tournamentId, groupId), GROUP_BOARD_TTL_SECONDS, entries.flatMap(raiseArgs), { complete: true });
+  }
+
+  /** Whether the global board can be trusted, or a rebuild is under way, or neither (lost). */
+  async globalBoardState(): Promise<'complete' | 'rebuilding' | 'incomplete'> {
+    const results = await this.redis.multi().exists(redisKeys.globalBoard().complete).exists(redisKeys.globalRebuildMarker()).exec();
+    failOnError(results);
+    const [complete, rebuilding] = results!.map(([, count]) => count);
+    return complete === 1 ? 'complete' : rebuilding === 1 ? 'rebuilding' : 'incomplete';
   }
 
   /**
@@ -71,17 +97,18 @@ export class Leaderboards {
    * nor skipped by the pages that follow; if the cursor's player moved, the page starts where
    * the cursor's entry would be.
    */
-  async globalPage(limit: number, after?: BoardPosition): Promise<{ entries: BoardEntry[]; firstPosition: number }> {
+  /** `complete`: the board was built from DynamoDB since Redis last lost it (else it may be partial). */
+  async globalPage(limit: number, after?: BoardPosition): Promise<{ entries: BoardEntry[]; firstPosition: number; complete: boolean }> {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`page limit must be a positive integer, got ${limit}`);
     const cursor = after ? { member: memberOf(after), score: scoreOf(after) } : undefined;
-    const { start, rows } = await this.scripts.page(redisKeys.globalBoard(), limit, cursor);
-    return { entries: rows.map(entryOfRow), firstPosition: start };
+    const { complete, start, rows } = await this.scripts.page(redisKeys.globalBoard(), limit, cursor);
+    return { entries: rows.map(entryOfRow), firstPosition: start, complete };
   }
 
-  /** 0-based position on the global board, or undefined if the player is not on it. */
-  async globalPosition(userId: string): Promise<{ position: number; entry: BoardEntry } | undefined> {
-    const found = await this.scripts.positionOfUser(redisKeys.globalBoard(), userId);
-    return found && { position: found.position, entry: entryFromHash(userId, found.stored) };
+  /** 0-based position on the global board (absent if the player is not on it), and whether the board is complete. */
+  async globalPosition(userId: string): Promise<{ complete: boolean; position?: number; entry?: BoardEntry }> {
+    const { complete, found } = await this.scripts.positionOfUser(redisKeys.globalBoard(), userId);
+    return { complete, ...(found ? { position: found.position, entry: entryFromHash(userId, found.stored) } : {}) };
   }
 
   /** How many players rank above a position (where a player not on the board would be). */
@@ -109,6 +136,7 @@ export class Leaderboards {
       .rename(rebuild.entries, live.entries)
       .expire(live.order, GROUP_BOARD_TTL_SECONDS)
       .expire(live.entries, GROUP_BOARD_TTL_SECONDS)
+      .set(live.complete, '1', 'EX', GROUP_BOARD_TTL_SECONDS)
       .exec()
       .then(failOnError);
   }
@@ -118,13 +146,11 @@ export class Leaderboards {
    * raise the copy too. Filled with addToGlobalRebuild, made live with commitGlobalRebuild.
    */
   async beginGlobalRebuild(): Promise<void> {
+    // One rebuild at a time: a second one would clear the copy the first is filling.
+    const claimed = await this.redis.set(redisKeys.globalRebuildMarker(), '1', 'EX', GLOBAL_REBUILD_TTL_SECONDS, 'NX');
+    if (claimed !== 'OK') throw new Error('a global rebuild is already in progress');
     const rebuild = redisKeys.globalRebuild();
-    await this.redis
-      .multi()
-      .del(rebuild.order, rebuild.entries)
-      .set(redisKeys.globalRebuildMarker(), '1', 'EX', GLOBAL_REBUILD_TTL_SECONDS)
-      .exec()
-      .then(failOnError);
+    await this.redis.del(rebuild.order, rebuild.entries);
   }
 
   /** Adds players to the rebuild copy (raise semantic: a concurrent level-up is never undone). */
