@@ -73,7 +73,7 @@ describe('rebuilding the boards after a cache loss, through the rebuild workflow
     expect(minute.body.fired.map((f: { schedule: string }) => f.schedule)).toContain('good-swipe-local-WatchLeaderboards');
     const execution = await until('the rebuild', async () => {
       const { body } = await local.get('/_local/executions?limit=20');
-      const found = body.items.find((e: { name: string; status: string }) => e.name.startsWith('rebuild-auto-') && e.status !== 'RUNNING' && e.startedAt > lostAt);
+      const found = body.items.find((e: { name: string; status: string; startedAt: string }) => e.name.startsWith('rebuild-auto-') && e.status !== 'RUNNING' && e.startedAt > lostAt);
       return found;
     });
     expect(execution).toMatchObject({ status: 'SUCCEEDED', stateMachineArn: expect.stringContaining('RebuildWorkflow') });
