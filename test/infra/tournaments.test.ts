@@ -286,18 +286,19 @@ describe('schedules (EventBridge Scheduler)', () => {
     );
   });
 
-  it('runs CreateTournament on deploy (a CDK Trigger on its current version), after the table exists', () => {
+  it('runs CreateTournament and WatchLeaderboards on deploy (CDK Triggers on their current versions), after the table exists', () => {
     const triggered = scheduledJobs.filter((j) => j.runOnDeploy);
-    expect(triggered.map((j) => j.name)).toEqual(['CreateTournament']);
+    expect(triggered.map((j) => j.name)).toEqual(['CreateTournament', 'WatchLeaderboards']);
     const triggers = resourcesOfType('Custom::Trigger');
     expect(triggers).toHaveLength(triggered.length);
-    const [, trigger] = only(triggers, 'trigger');
-    const versionId = (trigger.Properties.HandlerArn as { Ref: string }).Ref;
-    const version = resources[versionId];
-    expect(version?.Type).toBe('AWS::Lambda::Version');
-    expect(version?.Properties.FunctionName).toEqual({ Ref: functionIdOfEntry('functions/jobs/create-tournament.ts') });
-    expect(trigger.Properties).toMatchObject({ ExecuteOnHandlerChange: true, InvocationType: 'RequestResponse' });
-    expect(trigger.DependsOn).toContain(logicalIdOf(stack.table));
+    const triggeredFunctions = triggers.map(([, trigger]) => {
+      const version = resources[(trigger.Properties.HandlerArn as { Ref: string }).Ref];
+      expect(version?.Type).toBe('AWS::Lambda::Version');
+      expect(trigger.Properties).toMatchObject({ ExecuteOnHandlerChange: true, InvocationType: 'RequestResponse' });
+      expect(trigger.DependsOn).toContain(logicalIdOf(stack.table));
+      return version?.Properties.FunctionName;
+    });
+    expect(triggeredFunctions).toEqual(triggered.map((job) => ({ Ref: functionIdOfEntry(job.entry) })));
   });
 });
 
