@@ -17,6 +17,8 @@ export default defineConfig({
       // Powertools writes to its own console unless in dev mode; through the global console
       // vitest can hold its lines back for the tests that pass.
       POWERTOOLS_DEV: 'true',
+      // Dev mode would also turn Metrics off: keep them as on Lambda.
+      POWERTOOLS_METRICS_DISABLED: 'false',
     },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
@@ -33,7 +35,18 @@ export default defineConfig({
         extends: true,
         test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/support/global-setup.ts'] },
       },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/support/redis-setup.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/redis-setup.ts'],
+          // A test may start a stack twice (a JVM, a redis-server, a synthesis each): on a busy
+          // 2-core machine that alone can take a minute. These limits only catch hangs.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -11,8 +11,16 @@ export interface BuildAppOptions {
   readonly context?: Record<string, unknown>;
 }
 
-/** Stage names end up in stack and resource names: keep them to what every AWS service accepts. */
-const STAGE_PATTERN = /^[a-z0-9-]+$/;
+/**
+ * Stage names end up in stack and resource names: keep them to what every AWS service accepts.
+ * The tightest is the serverless cache's name `good-swipe-<stage>` (at most 40 characters,
+ * a letter first, no two hyphens in a row, no hyphen last), so at most 29 characters, lowercase
+ * letters and digits, single hyphens between them. The others fit then: schedule names
+ * `good-swipe-<stage>-<Job>` (64), the pipe `good-swipe-<stage>-level-ups` (64), state machines (80),
+ * the SNS topic (256), the stack `GoodSwipe-<stage>` (128).
+ */
+const STAGE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const MAX_STAGE_LENGTH = 29;
 
 /**
  * The CDK app with its one stack `GoodSwipe-<stage>`, checked by cdk-nag (AWS Solutions).
@@ -22,11 +30,15 @@ const STAGE_PATTERN = /^[a-z0-9-]+$/;
 export function buildApp(options: BuildAppOptions = {}): { app: App; stack: GoodSwipeStack } {
   const app = new App({ outdir: options.outdir, context: options.context });
   const stage = options.stage ?? (app.node.tryGetContext('stage') as unknown) ?? 'dev';
-  if (typeof stage !== 'string' || !STAGE_PATTERN.test(stage)) {
-    throw new Error(`invalid stage ${JSON.stringify(stage)}: use lowercase letters, digits and hyphens`);
+  if (typeof stage !== 'string' || !STAGE_PATTERN.test(stage) || stage.length > MAX_STAGE_LENGTH) {
+    throw new Error(`invalid stage ${JSON.stringify(stage)}: use at most ${MAX_STAGE_LENGTH} lowercase letters and digits, single hyphens between them`);
   }
 
-  const stack = new GoodSwipeStack(app, `GoodSwipe-${stage}`, { stage });
+  const alarmEmail = app.node.tryGetContext('alarmEmail') as unknown;
+  if (alarmEmail !== undefined && (typeof alarmEmail !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(alarmEmail))) {
+    throw new Error(`invalid alarmEmail ${JSON.stringify(alarmEmail)}: give one email address`);
+  }
+  const stack = new GoodSwipeStack(app, `GoodSwipe-${stage}`, { stage, alarmEmail });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeNagFindings(stack);
   return { app, stack };

@@ -108,6 +108,8 @@ export const scheduledJobs: readonly ScheduledJobSpec[] = [
     entry: 'functions/jobs/watch-leaderboards.ts',
     schedule: 'rate(1 minute)',
     runOnDeploy: true,
+    // Only the latest look at the board matters.
+    catchUp: true,
     tableActions: [],
     usesRedis: true,
     startsWorkflow: 'rebuild',

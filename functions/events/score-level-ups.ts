@@ -5,8 +5,8 @@ import { sqsBatch } from '../../shared/lambda/sqs-batch.ts';
 import { scoreLevelUp } from '../../shared/use-cases/score-level-up.ts';
 
 /** UserLeveledUp events from the level-up queue: scores and leaderboards. */
-export const handler = sqsBatch(async (record) => {
+export const handler = sqsBatch(async (record, metrics) => {
   const { detail } = userLeveledUpEvent.parse(JSON.parse(record.body));
   const { users, entries, members, outbox } = repositories();
-  await scoreLevelUp({ users, entries, members, outbox, boards: leaderboards() }, detail, now());
+  await scoreLevelUp({ users, entries, members, outbox, boards: leaderboards() }, detail, now(), metrics);
 });

@@ -5,6 +5,6 @@ import { tournamentPath } from '../../shared/http/schemas.ts';
 import { claimReward } from '../../shared/use-cases/rewards.ts';
 
 /** POST /tournaments/{tournamentId}/reward — the reward by final rank, credited once. */
-export const handler = httpHandler(tournamentPath, async ({ userId, now, params }) =>
-  json(200, await claimReward(repositories(), { userId, tournament: params.tournamentId, now })),
+export const handler = httpHandler(tournamentPath, async ({ userId, now, params }, metrics) =>
+  json(200, await claimReward(repositories(), { userId, tournament: params.tournamentId, now }, metrics)),
 );

@@ -4,6 +4,6 @@ import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
 import { startSealOfDayBefore } from '../../shared/use-cases/seal-tournament.ts';
 
 /** 00:00 UTC: start the seal workflow of yesterday's tournament (once per day, by execution name). */
-export const handler = scheduledJob((at) =>
-  startSealOfDayBefore({ tournaments: repositories().tournaments, workflow: sealWorkflow() }, at, now()),
+export const handler = scheduledJob('CloseTournament', (at, metrics) =>
+  startSealOfDayBefore({ tournaments: repositories().tournaments, workflow: sealWorkflow() }, at, now(), metrics),
 );

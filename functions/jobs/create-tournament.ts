@@ -3,4 +3,4 @@ import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
 import { createTournamentOf } from '../../shared/use-cases/tournaments.ts';
 
 /** 00:00 UTC, and on every deploy: create the day's tournament if it is missing. */
-export const handler = scheduledJob((at) => createTournamentOf(repositories().tournaments, at));
+export const handler = scheduledJob('CreateTournament', (at) => createTournamentOf(repositories().tournaments, at));

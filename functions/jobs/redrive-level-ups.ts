@@ -4,7 +4,7 @@ import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
 import { redriveUnscoredLevelUps } from '../../shared/use-cases/redrive-level-ups.ts';
 
 /** On demand: score the level-ups of yesterday and today that never were (their messages dead-lettered). */
-export const handler = scheduledJob(() => {
+export const handler = scheduledJob('RedriveLevelUps', () => {
   const { users, entries, members, outbox } = repositories();
   return redriveUnscoredLevelUps({ users, entries, members, outbox, boards: leaderboards() }, now());
 });

@@ -3,4 +3,4 @@ import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
 import { sweepReservations } from '../../shared/use-cases/sweep-reservations.ts';
 
 /** Every minute: settle the reservations that entry sagas abandoned (crash, timeout). */
-export const handler = scheduledJob((at) => sweepReservations(repositories().entries, at));
+export const handler = scheduledJob('SweepReservations', (at, metrics) => sweepReservations(repositories().entries, at, metrics));

@@ -4,7 +4,7 @@ import { workflowStep } from '../../shared/lambda/saga-step.ts';
 import { beginRebuild } from '../../shared/use-cases/rebuild-leaderboards.ts';
 
 /** Rebuild workflow, BeginRebuild: opens the global rebuild and plans the segments and group batches. */
-export const handler = workflowStep(() => {
+export const handler = workflowStep('BeginRebuild', () => {
   const { groups, tournaments } = repositories();
   return beginRebuild({ boards: leaderboards(), groups, tournaments }, now());
 });

@@ -2,4 +2,4 @@ import { leaderboards } from '../../shared/adapters/repositories.ts';
 import { workflowStep } from '../../shared/lambda/saga-step.ts';
 
 /** Rebuild workflow, CommitGlobalRebuild: the rebuilt global board replaces the live one, atomically. */
-export const handler = workflowStep(async () => ({ players: await leaderboards().commitGlobalRebuild() }));
+export const handler = workflowStep('CommitGlobalRebuild', async () => ({ players: await leaderboards().commitGlobalRebuild() }));

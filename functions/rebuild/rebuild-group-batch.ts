@@ -3,7 +3,7 @@ import { workflowStep } from '../../shared/lambda/saga-step.ts';
 import { rebuildGroupBatch } from '../../shared/use-cases/rebuild-leaderboards.ts';
 
 /** Rebuild workflow, RebuildGroupBatch (one RebuildGroups map iteration): a range of group boards. */
-export const handler = workflowStep((batch: { tournamentId: string; from: number; to: number }) => {
+export const handler = workflowStep('RebuildGroupBatch', (batch: { tournamentId: string; from: number; to: number }) => {
   const { members, groups } = repositories();
   return rebuildGroupBatch({ members, groups, boards: leaderboards() }, batch);
 });

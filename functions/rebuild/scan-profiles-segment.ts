@@ -6,7 +6,7 @@ import { scanSegment, type SegmentScan } from '../../shared/use-cases/rebuild-le
 const TIME_BUDGET_SHARE = 0.5;
 
 /** Rebuild workflow, ScanProfilesSegment: one segment of the profiles' scan, for half its timeout at most. */
-export const handler = workflowStep((scan: SegmentScan, context) => {
+export const handler = workflowStep('ScanProfilesSegment', (scan: SegmentScan, context) => {
   const stopWhenLeft = context.getRemainingTimeInMillis() * (1 - TIME_BUDGET_SHARE);
   return scanSegment(repositories().users, leaderboards(), scan, () => context.getRemainingTimeInMillis() > stopWhenLeft);
 });

@@ -3,4 +3,4 @@ import { confirmReservation, type EntrySagaState } from '../../shared/use-cases/
 import { sagaDeps } from './deps.ts';
 
 /** Entry saga, ConfirmReservation: marks the entry done. */
-export const handler = sagaStep<EntrySagaState>((state) => confirmReservation(sagaDeps(), state));
+export const handler = sagaStep<EntrySagaState>('ConfirmReservation', (state, metrics) => confirmReservation(sagaDeps(), state, metrics));

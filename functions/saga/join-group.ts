@@ -3,4 +3,4 @@ import { joinGroup, type EntrySagaState } from '../../shared/use-cases/entry-sag
 import { joinGroupDeps } from './deps.ts';
 
 /** Entry saga, JoinGroup: seats the player in a group of at most 35. */
-export const handler = sagaStep<EntrySagaState>((state) => joinGroup(joinGroupDeps(), state));
+export const handler = sagaStep<EntrySagaState>('JoinGroup', (state) => joinGroup(joinGroupDeps(), state));

@@ -3,4 +3,4 @@ import { refundReservation, type EntrySagaState } from '../../shared/use-cases/e
 import { sagaDeps } from './deps.ts';
 
 /** Entry saga, RefundReservation: the compensation: gives the fee back unless the player joined. */
-export const handler = sagaStep<EntrySagaState>((state) => refundReservation(sagaDeps(), state));
+export const handler = sagaStep<EntrySagaState>('RefundReservation', (state, metrics) => refundReservation(sagaDeps(), state, metrics));

@@ -3,4 +3,4 @@ import { reserveCoins, type EntrySagaState } from '../../shared/use-cases/entry-
 import { sagaDeps } from './deps.ts';
 
 /** Entry saga, ReserveCoins: takes the fee and records the reservation in one commit. */
-export const handler = sagaStep<EntrySagaState>((state) => reserveCoins(sagaDeps(), state));
+export const handler = sagaStep<EntrySagaState>('ReserveCoins', (state, metrics) => reserveCoins(sagaDeps(), state, metrics));

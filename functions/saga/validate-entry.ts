@@ -3,4 +3,4 @@ import { validateEntry, type EntrySagaState } from '../../shared/use-cases/entry
 import { sagaDeps } from './deps.ts';
 
 /** Entry saga, ValidateEntry: checks the tournament, the player and the entry rules. */
-export const handler = sagaStep<EntrySagaState>((state) => validateEntry(sagaDeps(), state));
+export const handler = sagaStep<EntrySagaState>('ValidateEntry', (state) => validateEntry(sagaDeps(), state));

@@ -4,6 +4,6 @@ import { workflowStep } from '../../shared/lambda/saga-step.ts';
 import { finishSeal, type BatchSealed, type SealCheck } from '../../shared/use-cases/seal-tournament.ts';
 
 /** Seal workflow, FinishSeal: every group is sealed; the tournament closes and claims open. */
-export const handler = workflowStep((input: { tournamentId: string; check: SealCheck; batches: BatchSealed[] }) =>
-  finishSeal(repositories(), input, now()),
+export const handler = workflowStep('FinishSeal', (input: { tournamentId: string; check: SealCheck; batches: BatchSealed[] }, _context, metrics) =>
+  finishSeal(repositories(), input, now(), metrics),
 );

@@ -3,4 +3,4 @@ import { workflowStep } from '../../shared/lambda/saga-step.ts';
 import { planSeal } from '../../shared/use-cases/seal-tournament.ts';
 
 /** Seal workflow, PlanSeal: the day's groups, cut into batches for the SealGroups map. */
-export const handler = workflowStep((input: { tournamentId: string }) => planSeal(repositories(), input.tournamentId));
+export const handler = workflowStep('PlanSeal', (input: { tournamentId: string }) => planSeal(repositories(), input.tournamentId));

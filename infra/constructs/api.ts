@@ -9,6 +9,10 @@ import { Construct } from 'constructs';
 import { fallbackRoute, httpRoutes, routeKeys } from '../routes.ts';
 import { GoodSwipeFunction, specFunction, type WorkloadWiring } from './lambda.ts';
 
+/** The route that starts the entry saga, and its own throttle (requests per second, burst). */
+const ENTRY_ROUTE_KEY = 'POST /tournaments/current/entries';
+export const ENTRY_THROTTLE = { rateLimit: 500, burstLimit: 1000 } as const;
+
 export interface PlayerApiProps {
   readonly stage: string;
   /** The route functions are wired with these (table, cache, entry saga). */
@@ -55,20 +59,24 @@ export class PlayerApi extends Construct {
       createDefaultStage: false,
     });
 
+    const entryRoutes: apigw.HttpRoute[] = [];
     for (const route of httpRoutes) {
       const fn = specFunction(this, route, props.wiring);
       this.functions[route.name] = fn;
-      this.httpApi.addRoutes({
+      const added = this.httpApi.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
       });
+      if (`${route.method} ${route.path}` === ENTRY_ROUTE_KEY) entryRoutes.push(...added);
     }
 
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       autoDeploy: true,
       throttle: { burstLimit: 2000, rateLimit: 1000 },
+      // Per-route Count, 4xx, 5xx and Latency: the dashboard's golden signals by route.
+      detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(
           new logs.LogGroup(this, 'AccessLogs', {
@@ -80,13 +88,28 @@ export class PlayerApi extends Construct {
           JSON.stringify({
             requestId: AccessLogField.contextRequestId(),
             ip: AccessLogField.contextIdentitySourceIp(),
+            method: AccessLogField.contextHttpMethod(),
+            path: AccessLogField.contextPath(),
             routeKey: AccessLogField.contextRouteKey(),
             status: AccessLogField.contextStatus(),
             latency: AccessLogField.contextResponseLatency(),
+            integrationStatus: AccessLogField.contextIntegrationStatus(),
+            integrationLatency: AccessLogField.contextIntegrationLatency(),
             integrationError: AccessLogField.contextIntegrationErrorMessage(),
+            authorizerError: AccessLogField.contextAuthorizerError(),
           }),
         ),
       },
     });
+
+    // An entry runs a saga (an Express execution and four step functions): its route gets a
+    // tighter limit than the stage's, so a rush of entries cannot take every Lambda instance
+    // from the other routes (429s are answered by API Gateway itself, before any function).
+    (this.stage.node.defaultChild as apigw.CfnStage).addPropertyOverride('RouteSettings', {
+      [ENTRY_ROUTE_KEY]: { ThrottlingRateLimit: ENTRY_THROTTLE.rateLimit, ThrottlingBurstLimit: ENTRY_THROTTLE.burstLimit },
+    });
+    // Route settings name an existing route: the stage is created (or updated) after it.
+    if (entryRoutes.length === 0) throw new Error(`no route ${ENTRY_ROUTE_KEY} to throttle`);
+    this.stage.node.addDependency(...entryRoutes);
   }
 }

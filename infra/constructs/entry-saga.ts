@@ -101,14 +101,18 @@ export class EntrySaga extends Construct {
       .next(confirm)
       .next(new sfn.Succeed(this, 'EntrySucceeded', { stateName: 'EntrySucceeded' }));
 
+    const stateMachineName = `good-swipe-${stage}-entry`;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: `good-swipe-${stage}-entry`,
+      stateMachineName,
       stateMachineType: sfn.StateMachineType.EXPRESS,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout: EXECUTION_TIMEOUT,
       tracingEnabled: true,
       logs: {
+        // Under /aws/vendedlogs/states/, as the seal's and the rebuild's: the prefix Step Functions'
+        // log delivery is allowed to write to without a resource policy per log group.
         destination: new logs.LogGroup(this, 'Logs', {
+          logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
           retention: logs.RetentionDays.ONE_MONTH,
           removalPolicy,
         }),

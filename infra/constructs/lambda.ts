@@ -75,7 +75,8 @@ export class GoodSwipeFunction extends NodejsFunction {
       },
       environment: {
         POWERTOOLS_SERVICE_NAME: 'good-swipe',
-        POWERTOOLS_METRICS_NAMESPACE: 'GoodSwipe',
+        // One namespace per stage, so a stage's alarms and dashboard see only its own metrics.
+        POWERTOOLS_METRICS_NAMESPACE: `GoodSwipe/${props.stage}`,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         STAGE: props.stage,
         NODE_OPTIONS: '--enable-source-maps',

@@ -5,6 +5,7 @@ import { ClockWentBack, type LocalClock } from './clock.ts';
 import { faultRuleSchema, type LocalFaults } from './faults.ts';
 import type { LocalJwtIssuer } from './jwt-issuer.ts';
 import type { LocalDestinationQueues } from './async-invoke.ts';
+import type { LocalMetricsCollector } from './metrics-collector.ts';
 import type { Execution, LocalStepFunctions } from './step-functions.ts';
 
 /** A schedule that fired because the clock passed its time. */
@@ -32,17 +33,23 @@ export interface ControlDeps {
   readonly destinations: LocalDestinationQueues;
   /** The local Step Functions API's URL, reported by the health route. */
   readonly stepFunctionsEndpoint: string;
+  /** The EMF metrics the functions emitted, aggregated. */
+  readonly metrics: LocalMetricsCollector;
 }
 
 export interface ControlRequest {
   readonly body: unknown;
   readonly query: URLSearchParams;
   readonly params: Readonly<Record<string, string>>;
+  /** The request's Accept header ('' when absent). */
+  readonly accept?: string;
 }
 
 export interface ControlResult {
   readonly status: number;
   readonly body: unknown;
+  /** Set when the body is text to send as it is (not JSON). */
+  readonly contentType?: string;
 }
 
 type ControlRoute = (deps: ControlDeps, request: ControlRequest) => Promise<ControlResult>;
@@ -110,6 +117,14 @@ export const controlRoutes: Record<string, ControlRoute> = {
     const execution = deps.stepFunctions.get(params['executionId'] ?? '');
     if (!execution) throw new ApiError('ROUTE_NOT_FOUND', `no execution ${params['executionId']}`);
     return { status: 200, body: executionDetail(execution) };
+  },
+
+  // What the functions' EMF metrics add up to; `Accept: text/plain` for Prometheus' text format.
+  'GET /_local/metrics': async (deps, { accept }) => {
+    if (accept?.includes('text/plain')) {
+      return { status: 200, body: deps.metrics.prometheus(), contentType: 'text/plain; version=0.0.4; charset=utf-8' };
+    }
+    return { status: 200, body: { metrics: deps.metrics.list() } };
   },
 
   // The on-failure queues of asynchronous invocations (scheduled jobs), newest record first.

@@ -68,8 +68,10 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
       body: parsed,
       query: target.query,
       params: match.pathParameters,
+      accept: request.headers.accept ?? '',
     });
     if (result.body === undefined) return send(response, result.status, {}, '');
+    if (result.contentType) return send(response, result.status, { 'content-type': result.contentType }, String(result.body));
     send(response, result.status, { 'content-type': 'application/json' }, JSON.stringify(result.body));
   };
 

@@ -1,40 +1,64 @@
-import middy, { type MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../adapters/observability.ts';
+import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
+import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
 import { isDependencyUnavailable } from '../adapters/dynamo/errors.ts';
 import { ApiError } from './problem.ts';
 import { routeRequest, type HttpEvent, type RouteRequest, type RouteSchemas } from './request.ts';
 import { problem, type HttpResponse } from './response.ts';
 
-export type HttpFunction = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
-export type HttpRoute<S extends RouteSchemas> = (request: RouteRequest<S>) => Promise<HttpResponse>;
+/** `metrics`: this invocation's recorder, for the business metrics of the route's use case. */
+export type HttpFunction = (event: HttpEvent, context: Context, metrics: MetricsRecorder) => Promise<HttpResponse>;
+export type HttpRoute<S extends RouteSchemas> = (request: RouteRequest<S>, metrics: MetricsRecorder) => Promise<HttpResponse>;
 
 /**
  * Turns anything a route throws into the contract's problem+json: an `ApiError` as itself, a
  * dependency that is down as 503, anything else as a 500 whose body says nothing internal.
  */
-const problemJsonErrors = (): MiddlewareObj<HttpEvent, HttpResponse, Error> => ({
-  onError: async (request) => {
-    const error = request.error;
-    if (error instanceof ApiError) {
-      request.response = problem(error.code, error.detail, error.errors, error.retryAfterSeconds);
-    } else if (isDependencyUnavailable(error)) {
-      logger.warn('dependency unavailable', { error: error as Error });
-      request.response = problem('SERVICE_UNAVAILABLE', 'a dependency is unavailable; nothing was changed, retry later');
-    } else {
-      logger.error('unhandled error', { error: error as Error });
-      request.response = problem('INTERNAL', 'an unexpected error occurred');
-    }
-  },
-});
+function problemResponse(error: unknown): HttpResponse {
+  if (error instanceof ApiError) return problem(error.code, error.detail, error.errors, error.retryAfterSeconds);
+  if (isDependencyUnavailable(error)) {
+    logger.warn('dependency unavailable', { error: error as Error });
+    return problem('SERVICE_UNAVAILABLE', 'a dependency is unavailable; nothing was changed, retry later');
+  }
+  logger.error('unhandled error', { error: error as Error });
+  return problem('INTERNAL', 'an unexpected error occurred');
+}
 
-/** Wraps a function of the raw event: Powertools logger context, then problem+json error mapping. */
+/**
+ * Every problem response by route and code, whether thrown or returned: API Gateway counts 4xx
+ * and 5xx, but not which rule answered, and Lambda's Errors metric sees none of them.
+ */
+function recordResponse(metrics: MetricsRecorder, route: string, response: HttpResponse): void {
+  const status = response.statusCode ?? 200;
+  if (status < 400) return;
+  const code = problemCodeOf(response) ?? String(status);
+  metrics.record(metricNames.problems, 1, { route, code });
+  if (status >= 500) metrics.record(metricNames.serverErrors, 1);
+}
+
+function problemCodeOf(response: HttpResponse): string | undefined {
+  try {
+    const code = (JSON.parse(response.body ?? '') as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wraps a function of the raw event: Powertools logger context, problem+json error mapping, metrics. */
 export function httpFunction(fn: HttpFunction) {
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger))
-    .use(problemJsonErrors())
-    .handler(fn);
+    .handler((event, context) =>
+      withInvocationMetrics(async (metrics) => {
+        const response = await fn(event, context, metrics).catch(problemResponse);
+        recordResponse(metrics, event.routeKey ?? '$default', response);
+        return response;
+      }),
+    );
 }
 
 /**
@@ -43,5 +67,5 @@ export function httpFunction(fn: HttpFunction) {
  * sent; see `routeRequest`), so no route reads the event itself.
  */
 export function httpHandler<S extends RouteSchemas>(schemas: S, route: HttpRoute<S>) {
-  return httpFunction(async (event) => route(routeRequest(event, schemas)));
+  return httpFunction(async (event, _context, metrics) => route(routeRequest(event, schemas), metrics));
 }

@@ -4,6 +4,8 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { now } from '../adapters/clock.ts';
 import { faultPoint, faultPoints } from '../adapters/faults.ts';
+import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
+import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
 
 /** EventBridge Scheduler sends `{"scheduledTime": "<aws.scheduler.scheduled-time>"}`; a deploy trigger sends nothing. */
@@ -11,16 +13,25 @@ const scheduledEvent = z.object({ scheduledTime: z.iso.datetime({ offset: true }
 
 /**
  * Wraps a scheduled job: it acts for the time it was scheduled for (so a late or replayed run
- * does the same thing), or for now when a deploy trigger runs it.
+ * does the same thing), or for now when a deploy trigger runs it. `name` (the job's FunctionSpec
+ * name) is the `job` dimension of its runs and failures.
  */
-export function scheduledJob<R>(job: (at: Date) => Promise<R>) {
+export function scheduledJob<R>(name: string, job: (at: Date, metrics: MetricsRecorder) => Promise<R>) {
   return middy<unknown, R, Error, Context>()
     .use(injectLambdaContext(logger))
-    .handler(async (event) => {
-      await faultPoint(faultPoints.scheduledJobStart);
-      const { scheduledTime } = scheduledEvent.parse(event ?? {});
-      const result = await job(scheduledTime ? new Date(scheduledTime) : now());
-      logger.info('scheduled job done', { scheduledTime, result: result as Record<string, unknown> });
-      return result;
-    });
+    .handler((event) =>
+      withInvocationMetrics(async (metrics) => {
+        try {
+          await faultPoint(faultPoints.scheduledJobStart);
+          const { scheduledTime } = scheduledEvent.parse(event ?? {});
+          const result = await job(scheduledTime ? new Date(scheduledTime) : now(), metrics);
+          logger.info('scheduled job done', { scheduledTime, result: result as Record<string, unknown> });
+          metrics.record(metricNames.jobRuns, 1, { job: name });
+          return result;
+        } catch (error) {
+          metrics.record(metricNames.jobFailures, 1, { job: name });
+          throw error;
+        }
+      }),
+    );
 }

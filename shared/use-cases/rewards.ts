@@ -7,6 +7,7 @@ import type { TournamentRepository } from '../adapters/dynamo/tournament-reposit
 import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
 import { TransientError, retryTransient } from '../adapters/transient-error.ts';
 import { ApiError } from '../http/problem.ts';
+import { metrics, noMetrics, type MetricsRecorder } from '../adapters/metrics.ts';
 import { tournamentNamed } from './leaderboards.ts';
 
 export interface ClaimResult {
@@ -27,6 +28,7 @@ const SEALING_RETRY_AFTER_SECONDS = 30;
 export async function claimReward(
   deps: { tournaments: TournamentRepository; entries: EntryRepository; members: MemberRepository; groups: GroupRepository; users: UserRepository },
   input: { userId: string; tournament: string; now: Date },
+  recorder: MetricsRecorder = noMetrics,
 ): Promise<ClaimResult> {
   const tournament = await tournamentNamed(deps.tournaments, input.tournament, input.now);
   const { tournamentId } = tournament;
@@ -45,6 +47,7 @@ export async function claimReward(
     const profile = await deps.users.get(input.userId, { consistent: true });
     if (!profile) throw new ApiError('USER_NOT_FOUND', 'your profile is gone');
     const outcome = await deps.members.claim(member, standing, profile.coins, input.now);
+    if (outcome === 'claimed') recorder.record(metrics.rewardCoinsPaid, standing.reward);
     if (outcome === 'claimed') return { tournamentId, rank: standing.rank, coinsEarned: standing.reward, coins: profile.coins + standing.reward };
     // Claimed by a racing call (answer from its mark) or the balance moved: read again.
     throw new TransientError(`claim ${outcome}`);

@@ -6,6 +6,7 @@ import type { LevelUpOutbox } from '../adapters/dynamo/level-up-outbox.ts';
 import type { MemberRepository } from '../adapters/dynamo/member-repository.ts';
 import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
 import type { Leaderboards } from '../adapters/redis/leaderboards.ts';
+import { metrics, noMetrics, type MetricsRecorder } from '../adapters/metrics.ts';
 
 export interface ScoreDeps {
   readonly users: UserRepository;
@@ -22,13 +23,15 @@ export interface ScoreDeps {
  * step moves only forward, so a duplicated or reordered event changes nothing, and a retry after
  * Redis was down redoes just the boards.
  */
-export async function scoreLevelUp(deps: ScoreDeps, event: UserLeveledUp, now: Date): Promise<void> {
+export async function scoreLevelUp(deps: ScoreDeps, event: UserLeveledUp, now: Date, recorder: MetricsRecorder = noMetrics): Promise<void> {
   const tournamentId = tournamentIdOn(new Date(event.at));
   const entry = await deps.entries.get(event.userId, tournamentId);
   const member = isEntered(entry)
     ? await deps.members.applyLevel({ tournamentId, groupId: entry.groupId, userId: event.userId, level: event.toLevel, at: event.at })
     : undefined;
   await deps.outbox.markScored(event.userId, event.toLevel, now);
+  recorder.record(member ? metrics.levelUpsScored : metrics.levelUpsSkipped, 1);
+  recorder.record(metrics.outboxLag, Math.max(0, now.getTime() - new Date(event.at).getTime()));
 
   const profile = await deps.users.get(event.userId);
   if (profile) {

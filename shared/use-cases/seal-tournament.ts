@@ -1,11 +1,12 @@
 import pLimit from 'p-limit';
 import { sealDecision, sealFanOut, sealStandings } from '../domain/seal.ts';
-import { groupRanges, previousTournamentId, tournamentIdOn } from '../domain/tournament.ts';
+import { groupRanges, previousTournamentId, tournamentIdOn, windowOf } from '../domain/tournament.ts';
 import type { GroupRepository } from '../adapters/dynamo/group-repository.ts';
 import type { LevelUpOutbox } from '../adapters/dynamo/level-up-outbox.ts';
 import type { MemberRepository } from '../adapters/dynamo/member-repository.ts';
 import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
 import { logger } from '../adapters/observability.ts';
+import { metrics, noMetrics, type MetricsRecorder } from '../adapters/metrics.ts';
 
 /**
  * Sealing a day, as the steps of the seal workflow (a Step Functions Standard state machine):
@@ -114,6 +115,7 @@ export async function finishSeal(
   deps: Pick<SealDeps, 'tournaments'>,
   input: { tournamentId: string; check: SealCheck; batches: readonly BatchSealed[] },
   now: Date,
+  recorder: MetricsRecorder = noMetrics,
 ): Promise<SealResult> {
   const closed = await deps.tournaments.close(input.tournamentId, now);
   const result: SealResult = {
@@ -124,8 +126,15 @@ export async function finishSeal(
     unscored: input.check.ready ? input.check.unscored : 0,
   };
   logger.info('tournament sealed', { ...result });
+  recorder.record(metrics.tournamentsSealed, 1);
+  recorder.record(metrics.sealDuration, Math.max(0, now.getTime() - windowOf(input.tournamentId).endsAt.getTime()));
+  recorder.record(metrics.groupsSealed, input.batches.reduce((sum, b) => sum + b.sealed, 0));
+  recorder.record(metrics.levelUpsLeftUnscored, result.unscored);
   return result;
 }
+
+/** How long after a day's end its seal may take before someone is paged (01:00 UTC). */
+export const SEAL_DEADLINE_MS = 60 * 60 * 1000;
 
 export type SealStart = 'started' | 'already-started' | 'already-closed' | 'missing';
 
@@ -145,11 +154,15 @@ export async function startSealOfDayBefore(
   deps: { tournaments: TournamentRepository; workflow: SealWorkflow },
   at: Date,
   now: Date,
+  recorder: MetricsRecorder = noMetrics,
 ): Promise<{ tournamentId: string; outcome: SealStart }> {
   const tournamentId = previousTournamentId(tournamentIdOn(at));
   const tournament = await deps.tournaments.get(tournamentId);
+  if (tournament?.state === 'CLOSED') return { tournamentId, outcome: 'already-closed' };
+  // The 01:00 and 02:00 runs are the seal's deadline check: the day should be sealed by now
+  // (about 2 minutes after midnight), so this is the "yesterday not sealed" alarm's signal.
+  if (at.getTime() - windowOf(tournamentId).endsAt.getTime() >= SEAL_DEADLINE_MS) recorder.record(metrics.daysUnsealedAtDeadline, 1);
   if (!tournament) return { tournamentId, outcome: 'missing' };
-  if (tournament.state === 'CLOSED') return { tournamentId, outcome: 'already-closed' };
   const request: SealRequest = { tournamentId, startedAt: now.toISOString() };
   return { tournamentId, outcome: await deps.workflow.start(sealExecutionName(tournamentId), request) };
 }

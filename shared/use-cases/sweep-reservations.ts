@@ -1,6 +1,7 @@
 import { previousTournamentId, tournamentIdOn } from '../domain/tournament.ts';
 import { PENDING_SHARDS } from '../adapters/dynamo/keys.ts';
 import type { EntryRepository } from '../adapters/dynamo/entry-repository.ts';
+import { metrics, noMetrics, type MetricsRecorder } from '../adapters/metrics.ts';
 
 export interface SweepReport {
   readonly refunded: number;
@@ -12,7 +13,7 @@ export interface SweepReport {
  * gets the fee back, a player who is in one is confirmed. Both moves are conditional, so a saga
  * still running (or a second sweeper) can never make a player pay twice or lose their seat.
  */
-export async function sweepReservations(entries: EntryRepository, at: Date): Promise<SweepReport> {
+export async function sweepReservations(entries: EntryRepository, at: Date, recorder: MetricsRecorder = noMetrics): Promise<SweepReport> {
   // A reservation made just before midnight belongs to yesterday's tournament.
   const today = tournamentIdOn(at);
   const tournamentIds = [today, previousTournamentId(today)];
@@ -26,5 +27,7 @@ export async function sweepReservations(entries: EntryRepository, at: Date): Pro
       }
     }
   }
+  recorder.record(metrics.reservationsRefunded, refunded);
+  recorder.record(metrics.reservationsConfirmed, confirmed);
   return { refunded, confirmed };
 }

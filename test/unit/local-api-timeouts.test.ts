@@ -30,6 +30,7 @@ describe('local API Gateway: functions that run out of time', () => {
       health: undefined as never,
       runSchedulesUpTo: undefined as never,
       runJob: undefined as never,
+      metrics: undefined as never,
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`;
