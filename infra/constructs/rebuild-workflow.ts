@@ -19,8 +19,9 @@ const STEP_TIMEOUTS: Record<keyof typeof rebuildWorkflowSteps, Duration> = {
 };
 
 /**
- * The rebuild workflow: a Step Functions STANDARD state machine the RebuildLeaderboards job starts
- * after the cache was lost or flushed.
+ * The rebuild workflow: a Step Functions STANDARD state machine started by the WatchLeaderboards
+ * job when it finds the global board lost (Redis restarted empty), or on demand by the
+ * RebuildLeaderboards job.
  *
  *   BeginRebuild -> RebuildGlobal (Map over 16 scan segments; each loops ScanProfilesSegment until
  *   its segment is read) -> CommitGlobalRebuild (the copy replaces the live board in one step) ->
