@@ -1,9 +1,8 @@
 import { QueryCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { gameRules } from '../../domain/game-rules.ts';
 import type { Entry } from '../../domain/entry.ts';
 import type { TableRef } from './client.ts';
-import { cancellationReasons } from './errors.ts';
+import { appliedIfCondition, cancellationReasons } from './errors.ts';
 import { groupIndexKey, keys, pendingIndexKey, pendingPartition } from './keys.ts';
 import { groupNumberOf } from '../../domain/tournament.ts';
 
@@ -280,13 +279,7 @@ export class EntryRepository {
   }
 
   private async conditionalUpdate(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
-    try {
-      await this.table.doc.send(new UpdateCommand({ TableName: this.table.tableName, ...update }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return appliedIfCondition(this.table.doc.send(new UpdateCommand({ TableName: this.table.tableName, ...update })));
   }
 }
 

@@ -1,4 +1,5 @@
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './batch-get.ts';
 import type { SealedStanding } from '../../domain/seal.ts';
 import { groupId, groupNumberOf } from '../../domain/tournament.ts';
 import type { TableRef } from './client.ts';
@@ -25,8 +26,8 @@ function fromItem(item: Record<string, unknown>): Group {
   };
 }
 
-/** BatchGetItem takes at most 100 keys. */
-const BATCH_GET_LIMIT = 100;
+/** Group numbers probed above the highest indexed one (one BatchGetItem). */
+const PROBE_SPAN = 100;
 
 /** Tournament groups as the seal, the claims and the sealed boards see them. */
 export class GroupRepository {
@@ -61,7 +62,7 @@ export class GroupRepository {
     let top = Math.max(0, ...highest);
     // GSI1 is eventually consistent: a group opened a moment ago may not be indexed yet.
     for (;;) {
-      const above = await this.inRange(tournamentId, top + 1, top + BATCH_GET_LIMIT, 'groupId');
+      const above = await this.inRange(tournamentId, top + 1, top + PROBE_SPAN, 'groupId');
       if (above.length === 0) return top;
       top = Math.max(...above.map((g) => groupNumberOf(g.groupId)));
     }
@@ -69,41 +70,15 @@ export class GroupRepository {
 
   /** The groups numbered from..to that exist (a number whose every seat failed has no item). */
   async inRange(tournamentId: string, from: number, to: number, projection?: string): Promise<Group[]> {
-    const found: Group[] = [];
-    for (let first = from; first <= to; first += BATCH_GET_LIMIT) {
-      const last = Math.min(to, first + BATCH_GET_LIMIT - 1);
-      let pending: Record<string, unknown>[] = [];
-      for (let n = first; n <= last; n++) pending.push(keys.group(tournamentId, groupId(n)));
-      while (pending.length > 0) {
-        const { Responses = {}, UnprocessedKeys } = await this.table.doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.table.tableName]: {
-                Keys: pending,
-                ...(projection ? { ProjectionExpression: `tournamentId, ${projection}` } : {}),
-              },
-            },
-          }),
-        );
-        found.push(...(Responses[this.table.tableName] ?? []).map(fromItem));
-        pending = UnprocessedKeys?.[this.table.tableName]?.Keys ?? [];
-      }
-    }
-    return found.sort((a, b) => (a.groupId < b.groupId ? -1 : 1));
+    const ids: Record<string, unknown>[] = [];
+    for (let n = from; n <= to; n++) ids.push(keys.group(tournamentId, groupId(n)));
+    const items = await batchGetAll(this.table, ids, projection ? `tournamentId, ${projection}` : undefined);
+    return items.map(fromItem).sort((a, b) => (a.groupId < b.groupId ? -1 : 1));
   }
 
-  /** Several groups by id (for history pages), 100 keys a call. */
+  /** Several groups by id (for history pages). */
   async many(refs: readonly { tournamentId: string; groupId: string }[]): Promise<Group[]> {
-    const found: Group[] = [];
-    let pending: Record<string, unknown>[] = refs.map((r) => keys.group(r.tournamentId, r.groupId));
-    while (pending.length > 0) {
-      const { Responses = {}, UnprocessedKeys } = await this.table.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.table.tableName]: { Keys: pending.slice(0, BATCH_GET_LIMIT) } } }),
-      );
-      found.push(...(Responses[this.table.tableName] ?? []).map(fromItem));
-      pending = [...(UnprocessedKeys?.[this.table.tableName]?.Keys ?? []), ...pending.slice(BATCH_GET_LIMIT)];
-    }
-    return found;
+    return (await batchGetAll(this.table, refs.map((r) => keys.group(r.tournamentId, r.groupId)))).map(fromItem);
   }
 
   /**

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserLeveledUp } from '../../../events/user-leveled-up.ts';
 import type { TableRef } from './client.ts';
+import { appliedIfCondition } from './errors.ts';
 import { PENDING_SHARDS, keys, unscoredPartition } from './keys.ts';
 
 /** A page of one shard of the unscored index; `next` continues it. */
@@ -16,8 +16,9 @@ export class LevelUpOutbox {
 
   /** Takes a level-up off the unscored index once its score is applied. */
   async markScored(userId: string, toLevel: number, at: Date): Promise<void> {
-    try {
-      await this.table.doc.send(
+    // Not applied: expired and deleted (a very late duplicate), nothing is left to mark.
+    await appliedIfCondition(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.levelUp(userId, toLevel),
@@ -25,11 +26,8 @@ export class LevelUpOutbox {
           ConditionExpression: 'attribute_exists(PK)',
           ExpressionAttributeValues: { ':at': at.toISOString() },
         }),
-      );
-    } catch (error) {
-      // Expired and deleted (a very late duplicate): nothing is left to mark.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   /** Whether a level-up of the tournament's day, at or before `until`, still waits for its score. */

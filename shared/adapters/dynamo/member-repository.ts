@@ -1,10 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Member } from '../../domain/member.ts';
 import type { SealedStanding } from '../../domain/seal.ts';
 import { pointsForLevels } from '../../domain/scoring.ts';
 import type { TableRef } from './client.ts';
-import { cancellationReasons } from './errors.ts';
+import { appliedIfCondition, cancellationReasons } from './errors.ts';
+import { batchGetAll } from './batch-get.ts';
 import { keys } from './keys.ts';
 
 function fromItem(item: Record<string, unknown>): Member {
@@ -41,16 +41,7 @@ export class MemberRepository {
 
   /** Several members by key (BatchGetItem, 100 at a time, retrying what DynamoDB left unprocessed). */
   async many(refs: readonly { tournamentId: string; groupId: string; userId: string }[]): Promise<Member[]> {
-    const found: Member[] = [];
-    let pending: Record<string, unknown>[] = refs.map((r) => keys.member(r.tournamentId, r.groupId, r.userId));
-    while (pending.length > 0) {
-      const { Responses = {}, UnprocessedKeys } = await this.table.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.table.tableName]: { Keys: pending.slice(0, 100) } } }),
-      );
-      found.push(...(Responses[this.table.tableName] ?? []).map(fromItem));
-      pending = [...(UnprocessedKeys?.[this.table.tableName]?.Keys ?? []), ...pending.slice(100)];
-    }
-    return found;
+    return (await batchGetAll(this.table, refs.map((r) => keys.member(r.tournamentId, r.groupId, r.userId)))).map(fromItem);
   }
 
   /**
@@ -62,8 +53,9 @@ export class MemberRepository {
     const member = await this.get(args.tournamentId, args.groupId, args.userId);
     if (!member) return undefined;
     if (args.level <= member.maxLevel) return member;
-    try {
-      await this.table.doc.send(
+    // Not applied: someone else moved it further first, and what stands now is right.
+    await appliedIfCondition(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.member(args.tournamentId, args.groupId, args.userId),
@@ -75,11 +67,8 @@ export class MemberRepository {
             ':at': args.at,
           },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // Someone else moved it further first: what stands now is right.
-    }
+      ),
+    );
     return this.get(args.tournamentId, args.groupId, args.userId);
   }
 

@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tournament } from '../../domain/tournament-record.ts';
 import { now } from '../clock.ts';
 import type { TableRef } from './client.ts';
+import { appliedIfCondition } from './errors.ts';
 import { keys } from './keys.ts';
 
 /** How long a container may reuse a tournament it read (its rules never change during the day). */
@@ -22,19 +22,15 @@ export class TournamentRepository {
 
   /** Creates the tournament unless it exists (creation is idempotent). */
   async createIfAbsent(tournament: Tournament): Promise<boolean> {
-    try {
-      await this.table.doc.send(
+    return appliedIfCondition(
+      this.table.doc.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: { ...keys.tournament(tournament.tournamentId), entity: 'TOURNAMENT', ...tournament },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async get(tournamentId: string): Promise<Tournament | undefined> {
@@ -56,8 +52,8 @@ export class TournamentRepository {
 
   /** Seals a running tournament; false if it does not exist or is already closed. */
   async close(tournamentId: string, at: Date): Promise<boolean> {
-    try {
-      await this.table.doc.send(
+    return appliedIfCondition(
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.tournament(tournamentId),
@@ -66,11 +62,7 @@ export class TournamentRepository {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':closed': 'CLOSED', ':running': 'RUNNING', ':at': at.toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
