@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/validation.ts';
 
 /** Where the event comes from and what it is called on the bus (the Pipe sets both, the rule matches both). */
 export const userLeveledUpType = { source: 'goodswipe.progress', detailType: 'UserLeveledUp' } as const;
@@ -11,11 +11,11 @@ export const userLeveledUpType = { source: 'goodswipe.progress', detailType: 'Us
  */
 export const userLeveledUpDetail = z.object({
   /** Unique per level-up; the outbox item's id. */
-  eventId: z.string().min(1),
-  userId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
+  userId: z.string().check(z.minLength(1)),
   // The Pipe's template renders the stream image's numbers as strings: accept both.
-  fromLevel: z.coerce.number().int().min(1),
-  toLevel: z.coerce.number().int().min(2),
+  fromLevel: z.pipe(z.coerce.number(), z.int().check(z.minimum(1))),
+  toLevel: z.pipe(z.coerce.number(), z.int().check(z.minimum(2))),
   /** When the level-up was committed (ISO-8601 UTC): it decides which tournament it scores for. */
   at: z.iso.datetime({ offset: true }),
 });
@@ -23,8 +23,8 @@ export const userLeveledUpDetail = z.object({
 export type UserLeveledUp = z.output<typeof userLeveledUpDetail>;
 
 /** The EventBridge envelope as a rule target (SQS) receives it. */
-export const userLeveledUpEvent = z.object({
+export const userLeveledUpEvent = z.looseObject({
   'detail-type': z.literal(userLeveledUpType.detailType),
   source: z.literal(userLeveledUpType.source),
   detail: userLeveledUpDetail,
-}).loose();
+});

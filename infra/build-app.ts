@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { acknowledgeNagFindings } from './nag-suppressions.ts';
+import type { PlayerEmailSender } from './constructs/auth.ts';
 import { GoodSwipeStack } from './stack.ts';
 
 export interface BuildAppOptions {
@@ -20,6 +21,7 @@ export interface BuildAppOptions {
  * the SNS topic (256), the stack `GoodSwipe-<stage>` (128).
  */
 const STAGE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+$/;
 const MAX_STAGE_LENGTH = 29;
 
 /**
@@ -35,11 +37,34 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Good
   }
 
   const alarmEmail = app.node.tryGetContext('alarmEmail') as unknown;
-  if (alarmEmail !== undefined && (typeof alarmEmail !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(alarmEmail))) {
+  if (alarmEmail !== undefined && (typeof alarmEmail !== 'string' || !EMAIL_PATTERN.test(alarmEmail))) {
     throw new Error(`invalid alarmEmail ${JSON.stringify(alarmEmail)}: give one email address`);
   }
-  const stack = new GoodSwipeStack(app, `GoodSwipe-${stage}`, { stage, alarmEmail });
+  const stack = new GoodSwipeStack(app, `GoodSwipe-${stage}`, { stage, alarmEmail, playerEmail: playerEmailFromContext(app) });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeNagFindings(stack);
   return { app, stack };
+}
+
+/**
+ * Players' emails through SES, from context: `-c sesFromEmail=no-reply@example.com` (a verified
+ * SES identity) and `-c sesRegion=us-east-1` (the identity's region: the stack is
+ * environment-agnostic, so CDK cannot assume its own), optionally `-c sesFromName="Good Swipe"`.
+ */
+function playerEmailFromContext(app: App): PlayerEmailSender | undefined {
+  const context = (key: string): string | undefined => {
+    const value = app.node.tryGetContext(key) as unknown;
+    if (value !== undefined && (typeof value !== 'string' || value === '')) throw new Error(`invalid ${key} ${JSON.stringify(value)}`);
+    return value as string | undefined;
+  };
+  const fromEmail = context('sesFromEmail');
+  const fromName = context('sesFromName');
+  const sesRegion = context('sesRegion');
+  if (fromEmail === undefined) {
+    if (fromName !== undefined || sesRegion !== undefined) throw new Error('sesFromName and sesRegion need sesFromEmail');
+    return undefined;
+  }
+  if (!EMAIL_PATTERN.test(fromEmail)) throw new Error(`invalid sesFromEmail ${JSON.stringify(fromEmail)}: give one email address`);
+  if (sesRegion === undefined) throw new Error('sesFromEmail needs sesRegion: the region of its verified SES identity');
+  return { fromEmail, fromName, sesRegion };
 }

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,10 +9,32 @@ import { allFunctionSpecs } from './function-specs.ts';
 
 
 /**
- * The cdk-nag (AWS Solutions) findings this stack accepts, each on the one resource it is about
- * and, for granular rules, for the one finding (`Rule[finding]`) it is about. cdk-nag 3 reads
- * these acknowledgements from the construct tree; anything not listed here fails synthesis.
+ * The cdk-nag (AWS Solutions) findings this stack accepts, each on the one CloudFormation resource
+ * it is about (never a role, a construct or the stack, which would cover their children too) and,
+ * for granular rules, for the one finding (`Rule[finding]`) it is about. cdk-nag 3 reads these
+ * acknowledgements from the construct tree; anything not listed here fails synthesis.
+ * test/infra/hardening.test.ts checks that each sits on a CloudFormation resource and that the
+ * `Resource::*` ones cover only the actions their reasons name.
  */
+
+/** The actions Active X-Ray tracing adds to a Lambda function's policy, on `*`. */
+export const FUNCTION_TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
+
+/** The actions a state machine's logging and X-Ray tracing add to its role's policy, on `*`. */
+export const STATE_MACHINE_WILDCARD_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+] as const;
 export function acknowledgeNagFindings(stack: GoodSwipeStack): void {
   acknowledgeFunctionFindings(stack);
   acknowledgeTableGrantFindings(stack);
@@ -23,8 +45,20 @@ export function acknowledgeNagFindings(stack: GoodSwipeStack): void {
   acknowledgeUserPoolFindings(stack);
 }
 
-function acknowledge(scope: IConstruct, id: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id, reason });
+/** Acknowledges a finding on exactly one CloudFormation resource. */
+function acknowledge(resource: IConstruct | undefined, id: string, reason: string): void {
+  if (!CfnResource.isCfnResource(resource)) throw new Error(`${id}: acknowledge it on a CloudFormation resource, not ${resource?.node.path ?? 'nothing'}`);
+  Validations.of(resource).acknowledge({ id, reason });
+}
+
+/** The AWS::IAM::Role of a role construct (where its managed policies are attached). */
+function cfnRole(role: iam.IRole | undefined): IConstruct | undefined {
+  return role?.node.defaultChild;
+}
+
+/** The AWS::IAM::Policy of a role's default policy (where CDK's grants put their statements). */
+function cfnDefaultPolicy(role: iam.IRole | undefined): IConstruct | undefined {
+  return role?.node.tryFindChild('DefaultPolicy')?.node.defaultChild;
 }
 
 function acknowledgeFunctionFindings(stack: GoodSwipeStack): void {
@@ -32,19 +66,19 @@ function acknowledgeFunctionFindings(stack: GoodSwipeStack): void {
     const role = fn.role;
     if (role === undefined) throw new Error(`${fn.node.path} has no execution role`);
     acknowledge(
-      role,
+      cfnRole(role),
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs; ' +
         'it is the AWS-maintained minimum for a Lambda function and carries no data access.',
     );
     acknowledge(
-      role,
+      cfnDefaultPolicy(role),
       'AwsSolutions-IAM5[Resource::*]',
-      'Active X-Ray tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, ' +
-        'which do not support resource-level permissions, so their resource must be "*".',
+      `Active X-Ray tracing adds ${FUNCTION_TRACING_ACTIONS.join(' and ')}, which do not support ` +
+        'resource-level permissions, so their resource must be "*"; no other statement of this policy has "*".',
     );
     acknowledge(
-      fn.node.defaultChild ?? fn,
+      fn.node.defaultChild,
       'AwsSolutions-L1',
       'The project pins the nodejs22.x runtime (architecture decision: the local stack and CI run ' +
         'Node 22, so what is tested is what runs); it is a supported LTS runtime.',
@@ -57,7 +91,7 @@ function acknowledgeTableGrantFindings(stack: GoodSwipeStack): void {
   for (const spec of allFunctionSpecs) {
     if (spec.tableActions.length === 0) continue; // no grant, no finding
     acknowledge(
-      roleOf(stack, spec.name),
+      cfnDefaultPolicy(roleOf(stack, spec.name)),
       `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
       "table.grant() covers the game table's own indexes (table ARN + /index/*) with only the " +
         "function's listed actions; the wildcard stays inside this one table.",
@@ -79,7 +113,7 @@ function acknowledgeVpcFunctionFindings(stack: GoodSwipeStack): void {
   for (const spec of allFunctionSpecs) {
     if (!spec.usesRedis) continue;
     acknowledge(
-      roleOf(stack, spec.name),
+      cfnRole(roleOf(stack, spec.name)),
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
       'AWSLambdaVPCAccessExecutionRole only lets Lambda create, describe and delete the network ' +
         'interfaces that put this function in the cache VPC; it is the AWS-maintained minimum for a ' +
@@ -99,19 +133,17 @@ function acknowledgeStateMachineRole(stack: GoodSwipeStack, role: iam.IRole, ste
     const fn = stack.functions[step.name];
     if (fn === undefined) throw new Error(`workflow step ${step.name} has no function`);
     acknowledge(
-      role,
+      cfnDefaultPolicy(role),
       `AwsSolutions-IAM5[Resource::<${functionLogicalId(stack, fn)}.Arn>:*]`,
       `The LambdaInvoke task may invoke ${step.name} and its versions and aliases (function ARN + ":*"); ` +
         'the wildcard only spans qualifiers of this one function.',
     );
   }
   acknowledge(
-    role,
+    cfnDefaultPolicy(role),
     'AwsSolutions-IAM5[Resource::*]',
-    'Logging to CloudWatch Logs (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, ' +
-      'DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, ' +
-      'DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, ' +
-      'GetSamplingRules, GetSamplingTargets) do not support resource-level permissions.',
+    `The state machine's log delivery to CloudWatch Logs and its X-Ray tracing (${STATE_MACHINE_WILDCARD_ACTIONS.join(', ')}) ` +
+      'do not support resource-level permissions; no other statement of this policy has "*".',
   );
 }
 
@@ -121,20 +153,20 @@ function acknowledgeScheduleFindings(stack: GoodSwipeStack): void {
     const role = stack.schedules.schedulerRoles[job.name];
     if (fn === undefined || role === undefined) throw new Error(`job ${job.name} has no function or scheduler role`);
     acknowledge(
-      role,
+      cfnDefaultPolicy(role),
       `AwsSolutions-IAM5[Resource::<${functionLogicalId(stack, fn)}.Arn>:*]`,
       `The scheduler's role may invoke ${job.name} and its versions and aliases (function ARN + ":*"); ` +
         'the wildcard only spans qualifiers of this one function.',
     );
   }
   acknowledge(
-    stack.schedules.deadLetterQueue,
+    stack.schedules.deadLetterQueue.node.defaultChild,
     'AwsSolutions-SQS3',
     'This queue is the dead-letter queue of the schedules: it is where failed invocations end; ' +
       'a dead-letter queue of its own would only move them one step further.',
   );
   acknowledge(
-    stack.schedules.onFailureQueue,
+    stack.schedules.onFailureQueue.node.defaultChild,
     'AwsSolutions-SQS3',
     "This queue is the scheduled jobs' on-failure destination (Lambda asynchronous invocation): " +
       'the invocation records of runs that failed every retry end here, kept 14 days for inspection ' +
@@ -144,7 +176,7 @@ function acknowledgeScheduleFindings(stack: GoodSwipeStack): void {
 
 function acknowledgeLevelUpEventFindings(stack: GoodSwipeStack): void {
   acknowledge(
-    stack.levelUpEvents.pipeDeadLetterQueue,
+    stack.levelUpEvents.pipeDeadLetterQueue.node.defaultChild,
     'AwsSolutions-SQS3',
     'This queue is the dead-letter queue of the level-up pipe: stream records it could not put on ' +
       'the bus end here (kept 14 days for inspection and redrive); a dead-letter queue of its own ' +
@@ -153,7 +185,7 @@ function acknowledgeLevelUpEventFindings(stack: GoodSwipeStack): void {
 }
 
 function acknowledgeUserPoolFindings(stack: GoodSwipeStack): void {
-  const userPool = stack.userPool.node.defaultChild ?? stack.userPool;
+  const userPool = stack.userPool.node.defaultChild;
   acknowledge(
     userPool,
     'AwsSolutions-COG2',
@@ -163,7 +195,8 @@ function acknowledgeUserPoolFindings(stack: GoodSwipeStack): void {
   acknowledge(
     userPool,
     'AwsSolutions-COG8',
-    'The Essentials feature plan is used: Plus (threat protection) is billed per monthly active ' +
-      'user, which a free casual game cannot carry at launch. Revisit if account takeover appears.',
+    'The Lite feature plan is used (infra/constructs/auth.ts): threat protection needs Plus, billed ' +
+      'at ~3.6x Lite per monthly active user, which a free casual game cannot carry at launch. ' +
+      'Revisit if account takeover appears.',
   );
 }

@@ -39,7 +39,7 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
     method: 'POST',
     path: '/users/me/progress',
     entry: 'functions/http/record-progress.ts',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
   },
   {
     name: 'GetCurrentTournament',
@@ -54,9 +54,11 @@ export const httpRoutes: readonly HttpRouteSpec[] = [
     path: '/tournaments/current/entries',
     entry: 'functions/http/enter-tournament.ts',
     // Starts the entry saga (states:StartSyncExecution); after a failed saga it reads the entry
-    // and the profile to answer what was really done.
+    // and the profile to answer what was really done (and, replaying an entry, the profile's coins).
     tableActions: ['dynamodb:GetItem'],
     startsEntrySaga: true,
+    // Duplicates (double taps, client retries) start no second saga: Powertools idempotency, on its own table.
+    usesEntryIdempotency: true,
   },
   {
     // `current` is accepted as the id of today's tournament by the four routes below.

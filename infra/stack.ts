@@ -5,11 +5,11 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PlayerApi } from './constructs/api.ts';
-import { PlayerIdentity } from './constructs/auth.ts';
+import { PlayerIdentity, type PlayerEmailSender } from './constructs/auth.ts';
 import { LeaderboardCache } from './constructs/cache.ts';
-import { GameTable } from './constructs/data.ts';
+import { EntryIdempotencyTable, GameTable } from './constructs/data.ts';
 import { EntrySaga } from './constructs/entry-saga.ts';
-import type { GoodSwipeFunction, WorkloadWiring } from './constructs/lambda.ts';
+import { redisKeyPrefix, type GoodSwipeFunction, type WorkloadWiring } from './constructs/lambda.ts';
 import { LevelUpEvents } from './constructs/level-up-events.ts';
 import { MaintenanceJobs } from './constructs/maintenance.ts';
 import { Observability } from './constructs/observability.ts';
@@ -23,14 +23,18 @@ export interface GoodSwipeStackProps extends StackProps {
   readonly stage: string;
   /** Where alarms are emailed (context `alarmEmail`); none: the topic has no subscription. */
   readonly alarmEmail?: string;
+  /** Players' emails through SES (context `sesFromEmail`, ...); required on the production stage. */
+  readonly playerEmail?: PlayerEmailSender;
 }
 
-/** The stage whose data and identities outlive a `cdk destroy`. */
-const PRODUCTION_STAGE = 'prod';
+/** The stage whose data and identities outlive a `cdk destroy`, and whose players get emails through SES. */
+export const PRODUCTION_STAGE = 'prod';
 
 /** Everything Good Swipe runs on, for one stage. */
 export class GoodSwipeStack extends Stack {
   readonly table: dynamodb.Table;
+  /** The enter function's Powertools idempotency records (duplicate entries start no saga). */
+  readonly entryIdempotencyTable: dynamodb.Table;
   readonly api: apigw.HttpApi;
   readonly userPool: cognito.UserPool;
   readonly cache: LeaderboardCache;
@@ -62,28 +66,34 @@ export class GoodSwipeStack extends Stack {
 
     const data = new GameTable(this, 'Data', { removalPolicy });
     this.table = data.table;
-    const identity = new PlayerIdentity(this, 'Identity', { removalPolicy });
+    if (props.stage === PRODUCTION_STAGE && !props.playerEmail) {
+      throw new Error(`stage ${PRODUCTION_STAGE} sends players' emails through SES: give -c sesFromEmail=<a verified SES identity>`);
+    }
+    const identity = new PlayerIdentity(this, 'Identity', { removalPolicy, email: props.playerEmail });
     this.userPool = identity.userPool;
-    this.cache = new LeaderboardCache(this, 'Cache', { stage: props.stage, removalPolicy });
+    this.cache = new LeaderboardCache(this, 'Cache', { stage: props.stage, keyPrefix: redisKeyPrefix(props.stage), removalPolicy });
 
     const wiring: WorkloadWiring = { stage: props.stage, removalPolicy, table: this.table, cache: this.cache };
-    const entrySaga = new EntrySaga(this, 'EntrySaga', { wiring });
+    const entrySaga = new EntrySaga(this, 'EntrySaga', { wiring, reserveConcurrency: props.stage === PRODUCTION_STAGE });
     this.entrySaga = entrySaga.stateMachine;
+    const entryIdempotency = new EntryIdempotencyTable(this, 'EntryIdempotency', { removalPolicy });
+    this.entryIdempotencyTable = entryIdempotency.table;
     const playerApi = new PlayerApi(this, 'Api', {
       stage: props.stage,
-      wiring: { ...wiring, entrySaga: entrySaga.stateMachine },
+      wiring: { ...wiring, entrySaga: entrySaga.stateMachine, entryIdempotency },
       userPool: identity.userPool,
       userPoolClient: identity.userPoolClient,
       removalPolicy,
     });
     this.api = playerApi.httpApi;
-    const sealWorkflow = new SealWorkflow(this, 'SealWorkflow', { wiring });
+    // The game's bus comes first: the seal's FinishSeal publishes TournamentSealed on it.
+    this.levelUpEvents = new LevelUpEvents(this, 'LevelUpEvents', { wiring });
+    const sealWorkflow = new SealWorkflow(this, 'SealWorkflow', { wiring: { ...wiring, eventBus: this.levelUpEvents.bus } });
     this.sealWorkflow = sealWorkflow.stateMachine;
     const rebuildWorkflow = new RebuildWorkflow(this, 'RebuildWorkflow', { wiring });
     this.rebuildWorkflow = rebuildWorkflow.stateMachine;
     const workflows = { seal: sealWorkflow.stateMachine, rebuild: rebuildWorkflow.stateMachine };
     this.schedules = new TournamentSchedules(this, 'Schedules', { wiring: { ...wiring, workflows }, runOnDeployAfter: [data] });
-    this.levelUpEvents = new LevelUpEvents(this, 'LevelUpEvents', { wiring });
     this.maintenance = new MaintenanceJobs(this, 'Maintenance', { wiring: { ...wiring, workflows } });
 
     const functions: Record<string, GoodSwipeFunction> = {};

@@ -1,4 +1,5 @@
 import { userLeveledUpType } from '../events/user-leveled-up.ts';
+import { LEVEL_UP_ENTITY } from '../shared/adapters/dynamo/items/level-up.ts';
 
 /**
  * The functions that are not HTTP routes: the entry saga's steps and the scheduled jobs. The CDK
@@ -28,8 +29,15 @@ export interface FunctionSpec {
   readonly usesRedis?: boolean;
   /** Starts the entry saga synchronously: gets ENTRY_SAGA_ARN and states:StartSyncExecution. */
   readonly startsEntrySaga?: boolean;
+  /**
+   * Collapses duplicate entries with Powertools idempotency: gets ENTRY_IDEMPOTENCY_TABLE_NAME and
+   * the persistence's actions on that table only (not part of `tableActions`, which are the game table's).
+   */
+  readonly usesEntryIdempotency?: boolean;
   /** Starts a Standard workflow: gets its ARN (SEAL_WORKFLOW_ARN, REBUILD_WORKFLOW_ARN) and states:StartExecution on it. */
   readonly startsWorkflow?: WorkflowName;
+  /** Puts domain events on the game's bus: gets EVENT_BUS_NAME and events:PutEvents on that bus only. */
+  readonly publishesDomainEvents?: boolean;
 }
 
 /**
@@ -46,7 +54,7 @@ export const entrySagaSteps = {
   reserve: {
     name: 'ReserveCoins',
     entry: 'functions/saga/reserve-coins.ts',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   },
   join: {
     name: 'JoinGroup',
@@ -62,7 +70,7 @@ export const entrySagaSteps = {
   refund: {
     name: 'RefundReservation',
     entry: 'functions/saga/refund-reservation.ts',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -89,7 +97,8 @@ export const scheduledJobs: readonly ScheduledJobSpec[] = [
     entry: 'functions/jobs/create-tournament.ts',
     schedule: 'cron(0 0 * * ? *)',
     runOnDeploy: true,
-    tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+    // One conditional put: an existing tournament is left as it is.
+    tableActions: ['dynamodb:PutItem'],
   },
   {
     // At 00:00 UTC it starts the seal workflow of yesterday (below), which waits for the day's
@@ -119,7 +128,7 @@ export const scheduledJobs: readonly ScheduledJobSpec[] = [
     entry: 'functions/jobs/sweep-reservations.ts',
     schedule: 'rate(1 minute)',
     catchUp: true,
-    tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   },
 ];
 
@@ -146,7 +155,9 @@ export const sealWorkflowSteps = {
   finish: {
     name: 'FinishSeal',
     entry: 'functions/seal/finish-seal.ts',
-    tableActions: ['dynamodb:UpdateItem'],
+    // The close, then a consistent read of what it committed: the TournamentSealed event's content.
+    tableActions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    publishesDomainEvents: true,
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -159,7 +170,7 @@ export const sealWorkflowSteps = {
 export const levelUpEvents = {
   ...userLeveledUpType,
   /** The Pipe's filter on stream records: new outbox items only. */
-  pipeFilter: { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['LEVELUP'] } } } },
+  pipeFilter: { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: [LEVEL_UP_ENTITY] } } } },
   /**
    * The Pipe's input template: the event's detail, from the outbox item's attributes. Every
    * placeholder stands for a string (a stream image holds numbers as strings too), so each is

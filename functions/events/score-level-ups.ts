@@ -1,6 +1,7 @@
 import { userLeveledUpEvent } from '../../events/user-leveled-up.ts';
 import { now } from '../../shared/adapters/clock.ts';
-import { leaderboards, repositories } from '../../shared/adapters/repositories.ts';
+import { repositories } from '../../shared/adapters/repositories.ts';
+import { leaderboards } from '../../shared/adapters/cache.ts';
 import { sqsBatch } from '../../shared/lambda/sqs-batch.ts';
 import { scoreLevelUp } from '../../shared/use-cases/score-level-up.ts';
 

@@ -1,12 +1,12 @@
-import { z } from 'zod';
-import { leaderboards } from '../../shared/adapters/repositories.ts';
+import * as z from '../../shared/validation.ts';
+import { leaderboards } from '../../shared/adapters/cache.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/response.ts';
 import { globalLeaderboard } from '../../shared/use-cases/leaderboards.ts';
 
 const query = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().min(1).max(512).optional(),
+  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(1000))), 100),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 
 /** GET /leaderboards/global — everyone by level, a page at a time. */

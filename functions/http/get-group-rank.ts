@@ -1,4 +1,5 @@
-import { leaderboards, repositories } from '../../shared/adapters/repositories.ts';
+import { repositories } from '../../shared/adapters/repositories.ts';
+import { leaderboards } from '../../shared/adapters/cache.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/response.ts';
 import { tournamentPath } from '../../shared/http/schemas.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../shared/validation.ts';
 import { repositories } from '../../shared/adapters/repositories.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/response.ts';

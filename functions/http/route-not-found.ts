@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../shared/validation.ts';
 import { httpFunction } from '../../shared/http/handler.ts';
 import { compileRoutes, matchRoute } from '../../shared/http/route-match.ts';
 import { problem } from '../../shared/http/response.ts';

@@ -1,5 +1,6 @@
 import { now } from '../../shared/adapters/clock.ts';
-import { repositories, sealWorkflow } from '../../shared/adapters/repositories.ts';
+import { repositories } from '../../shared/adapters/repositories.ts';
+import { sealWorkflow } from '../../shared/adapters/workflows.ts';
 import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
 import { startSealOfDayBefore } from '../../shared/use-cases/seal-tournament.ts';
 

@@ -1,5 +1,5 @@
 import { now } from '../../shared/adapters/clock.ts';
-import { rebuildWorkflow } from '../../shared/adapters/repositories.ts';
+import { rebuildWorkflow } from '../../shared/adapters/workflows.ts';
 import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
 
 /**

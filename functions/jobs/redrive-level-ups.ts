@@ -1,5 +1,6 @@
 import { now } from '../../shared/adapters/clock.ts';
-import { leaderboards, repositories } from '../../shared/adapters/repositories.ts';
+import { repositories } from '../../shared/adapters/repositories.ts';
+import { leaderboards } from '../../shared/adapters/cache.ts';
 import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
 import { redriveUnscoredLevelUps } from '../../shared/use-cases/redrive-level-ups.ts';
 

@@ -1,4 +1,5 @@
-import { leaderboards, rebuildWorkflow } from '../../shared/adapters/repositories.ts';
+import { leaderboards } from '../../shared/adapters/cache.ts';
+import { rebuildWorkflow } from '../../shared/adapters/workflows.ts';
 import { scheduledJob } from '../../shared/lambda/scheduled-job.ts';
 import { watchLeaderboards } from '../../shared/use-cases/rebuild-leaderboards.ts';
 

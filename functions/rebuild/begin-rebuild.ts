@@ -1,5 +1,6 @@
 import { now } from '../../shared/adapters/clock.ts';
-import { leaderboards, repositories } from '../../shared/adapters/repositories.ts';
+import { repositories } from '../../shared/adapters/repositories.ts';
+import { leaderboards } from '../../shared/adapters/cache.ts';
 import { workflowStep } from '../../shared/lambda/saga-step.ts';
 import { beginRebuild } from '../../shared/use-cases/rebuild-leaderboards.ts';
 

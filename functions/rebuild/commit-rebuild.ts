@@ -1,4 +1,4 @@
-import { leaderboards } from '../../shared/adapters/repositories.ts';
+import { leaderboards } from '../../shared/adapters/cache.ts';
 import { workflowStep } from '../../shared/lambda/saga-step.ts';
 
 /** Rebuild workflow, CommitGlobalRebuild: the rebuilt global board replaces the live one, atomically. */

@@ -1,4 +1,5 @@
-import { leaderboards, repositories } from '../../shared/adapters/repositories.ts';
+import { repositories } from '../../shared/adapters/repositories.ts';
+import { leaderboards } from '../../shared/adapters/cache.ts';
 import { workflowStep } from '../../shared/lambda/saga-step.ts';
 import { rebuildGroupBatch } from '../../shared/use-cases/rebuild-leaderboards.ts';
 

@@ -1,6 +1,6 @@
+import { repositories } from '../../shared/adapters/repositories.ts';
 import { sagaStep } from '../../shared/lambda/saga-step.ts';
 import { refundReservation, type EntrySagaState } from '../../shared/use-cases/entry-saga.ts';
-import { sagaDeps } from './deps.ts';
 
 /** Entry saga, RefundReservation: the compensation: gives the fee back unless the player joined. */
-export const handler = sagaStep<EntrySagaState>('RefundReservation', (state, metrics) => refundReservation(sagaDeps(), state, metrics));
+export const handler = sagaStep<EntrySagaState>('RefundReservation', (state, metrics) => refundReservation(repositories(), state, metrics));

@@ -1,11 +1,14 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface LeaderboardCacheProps {
   readonly stage: string;
+  /** The prefix of every key of the stage: its cache user may touch those keys only. */
+  readonly keyPrefix: string;
   /** Applied to the flow logs' log group. */
   readonly removalPolicy: RemovalPolicy;
 }
@@ -14,10 +17,29 @@ export interface LeaderboardCacheProps {
 export const CACHE_PORT = 6379;
 
 /**
+ * Ceilings on the cache's growth and bill, well above what 1,000,000 players need (README, "The
+ * cache at 1,000,000 players": ~1 GB at peak, below ~20,000 ECPU/s at the API's throttle). No
+ * minimums: the midnight rush (entries throttled at 500/s) is a few thousand ECPU/s, which a
+ * serverless cache serves without being scaled up in advance.
+ */
+export const CACHE_USAGE_LIMITS = { dataStorageGb: 5, ecpuPerSecond: 50_000 } as const;
+
+/**
+ * What the functions' cache user may do: every command but the dangerous ones (FLUSHALL, KEYS,
+ * CONFIG, DEBUG...), plus INFO (ioredis's ready check), on the stage's keys only.
+ * test/infra checks the app's commands against this list's categories.
+ */
+export const cacheAccessString = (keyPrefix: string) => `on ~${keyPrefix}* +@all -@dangerous +info`;
+
+/**
  * The leaderboards' cache: an ElastiCache Serverless (Valkey 8) cache in a VPC of its own.
  * The VPC has isolated subnets only (no NAT, no internet): the functions that use the cache run
  * there and reach DynamoDB through a gateway endpoint; nothing else needs the network. The cache
  * only holds what DynamoDB can rebuild, so it has no snapshots and goes with the stack.
+ *
+ * No unauthenticated default user: the cache takes a user group whose one user signs in with IAM
+ * (a token each function signs with its role's credentials, shared/adapters/redis/iam-auth.ts;
+ * no secret to keep or rotate, and no Secrets Manager endpoint in this VPC without internet).
  */
 export class LeaderboardCache extends Construct {
   readonly vpc: ec2.Vpc;
@@ -27,6 +49,11 @@ export class LeaderboardCache extends Construct {
   /** Tokens: the cache's endpoint host name and port (TLS only, as every serverless cache). */
   readonly endpointAddress: string;
   readonly endpointPort: string;
+  /** The serverless cache's name: the host its IAM auth tokens are signed for. */
+  readonly cacheName: string;
+  /** The IAM-enabled user every function connects as (user id = user name). */
+  readonly userId: string;
+  readonly user: elasticache.CfnUser;
 
   constructor(scope: Construct, id: string, props: LeaderboardCacheProps) {
     super(scope, id);
@@ -68,16 +95,51 @@ export class LeaderboardCache extends Construct {
       'Redis protocol (TLS) from the cache clients',
     );
 
+    // Cache, user and user group share the stage's name (each kind has its own namespace; the
+    // stage check in build-app.ts keeps it within the cache's 40 characters).
+    this.cacheName = `good-swipe-${props.stage}`;
+    this.userId = this.cacheName;
+    this.user = new elasticache.CfnUser(this, 'User', {
+      userId: this.userId,
+      // IAM authentication requires the user name to equal the user id.
+      userName: this.userId,
+      engine: 'valkey',
+      authenticationMode: { Type: 'iam' },
+      accessString: cacheAccessString(props.keyPrefix),
+    });
+    // A Valkey user group holds only users that authenticate, so there is no open default user.
+    const userGroup = new elasticache.CfnUserGroup(this, 'UserGroup', {
+      userGroupId: this.cacheName,
+      engine: 'valkey',
+      userIds: [this.userId],
+    });
+    userGroup.node.addDependency(this.user);
+
     this.cache = new elasticache.CfnServerlessCache(this, 'Cache', {
-      serverlessCacheName: `good-swipe-${props.stage}`,
+      serverlessCacheName: this.cacheName,
       description: 'Good Swipe leaderboards (rebuildable from DynamoDB)',
       engine: 'valkey',
       majorEngineVersion: '8',
       subnetIds: this.vpc.isolatedSubnets.map((subnet) => subnet.subnetId),
       securityGroupIds: [cacheSecurityGroup.securityGroupId],
+      userGroupId: this.cacheName,
+      cacheUsageLimits: {
+        dataStorage: { maximum: CACHE_USAGE_LIMITS.dataStorageGb, unit: 'GB' },
+        ecpuPerSecond: { maximum: CACHE_USAGE_LIMITS.ecpuPerSecond },
+      },
     });
+    this.cache.node.addDependency(userGroup);
 
     this.endpointAddress = this.cache.attrEndpointAddress;
     this.endpointPort = this.cache.attrEndpointPort;
+  }
+
+  /** Lets `grantee` connect to this cache as its user (IAM authentication): elasticache:Connect on both. */
+  grantConnect(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['elasticache:Connect'],
+      resourceArns: [this.cache.attrArn, this.user.attrArn],
+    });
   }
 }

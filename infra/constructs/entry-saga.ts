@@ -9,7 +9,20 @@ import { specFunction, type GoodSwipeFunction, type WorkloadWiring } from './lam
 export interface EntrySagaProps {
   /** The saga's step functions are wired with these (table, cache, stage). */
   readonly wiring: WorkloadWiring;
+  /** Reserve SAGA_STEP_RESERVED_CONCURRENCY for each step (the production stage); default: no reservation. */
+  readonly reserveConcurrency?: boolean;
 }
+
+/**
+ * Concurrency reserved for each saga step on the production stage, so a rush elsewhere in the
+ * account (other routes, a level-up backlog, the seal) cannot take the executions entries need.
+ * Little's law: the entry route is throttled at 500/s (ENTRY_THROTTLE) and a step is one
+ * transaction of ~50 ms, so ~25 run at once; 50 leaves room for retries and a slow tail. Five
+ * steps reserve 250 of the default account quota of 1,000 (README, "Concurrency plan"). Other
+ * stages reserve nothing: new accounts often have a quota of 10, and Lambda refuses reservations
+ * that leave fewer than 100 unreserved.
+ */
+export const SAGA_STEP_RESERVED_CONCURRENCY = 50;
 
 /** A step Lambda runs one DynamoDB transaction (and, for JoinGroup, a few Redis calls). */
 const STEP_FUNCTION_TIMEOUT = Duration.seconds(5);
@@ -57,7 +70,10 @@ export class EntrySaga extends Construct {
     const { stage, removalPolicy } = props.wiring;
 
     const step = (spec: FunctionSpec): tasks.LambdaInvoke => {
-      const fn = specFunction(this, spec, props.wiring, { timeout: STEP_FUNCTION_TIMEOUT });
+      const fn = specFunction(this, spec, props.wiring, {
+        timeout: STEP_FUNCTION_TIMEOUT,
+        ...(props.reserveConcurrency && { reservedConcurrentExecutions: SAGA_STEP_RESERVED_CONCURRENCY }),
+      });
       this.functions[spec.name] = fn;
       const task = new tasks.LambdaInvoke(this, `${spec.name}Task`, {
         stateName: spec.name,

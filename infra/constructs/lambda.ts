@@ -1,14 +1,19 @@
 import path from 'node:path';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { FunctionSpec, WorkflowName } from '../workloads.ts';
+import type { EntryIdempotencyTable } from './data.ts';
 import { REPO_ROOT } from '../repo-root.ts';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './bundling.ts';
+import { SERVICE_NAME } from '../../shared/adapters/service-name.ts';
 
 /** infra/constructs -> repository root: handler entries in routes.ts are relative to it. */
 
@@ -30,6 +35,8 @@ export interface GoodSwipeFunctionProps {
   readonly timeout?: Duration;
   /** Runs the function in the VPC's isolated subnets with this security group; default: no VPC. */
   readonly network?: FunctionNetwork;
+  /** Reserved concurrency (guaranteed, and a cap); default: none, the account's unreserved pool. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 export interface FunctionNetwork {
@@ -61,25 +68,26 @@ export class GoodSwipeFunction extends NodejsFunction {
         securityGroups: [props.network.securityGroup],
       }),
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       logGroup,
       bundling: {
+        ...LAMBDA_BUNDLING,
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into an ES module still call require(); give them one.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        // The Node.js 22 runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
       },
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'good-swipe',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        // Traces (shared/adapters/tracer.ts): no handler responses in them (player data, and a
+        // seal batch's result would crowd X-Ray's 64 KB segment), and no raw HTTPS subsegments
+        // (the AWS SDK clients are traced themselves, so each call shows once).
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
         // One namespace per stage, so a stage's alarms and dashboard see only its own metrics.
         POWERTOOLS_METRICS_NAMESPACE: `GoodSwipe/${props.stage}`,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         STAGE: props.stage,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         ...props.environment,
       },
     });
@@ -95,6 +103,10 @@ export interface CacheAccess {
   /** Tokens of the cache's endpoint. */
   readonly endpointAddress: string;
   readonly endpointPort: string;
+  /** The serverless cache's name and its IAM-enabled user (IAM auth tokens are signed for these). */
+  readonly cacheName: string;
+  readonly userId: string;
+  grantConnect(grantee: iam.IGrantable): iam.Grant;
 }
 
 /** What the flags of a FunctionSpec are wired to. */
@@ -106,13 +118,18 @@ export interface WorkloadWiring {
   readonly cache?: CacheAccess;
   /** Required by specs with `startsEntrySaga`. */
   readonly entrySaga?: sfn.IStateMachine;
+  /** Required by specs with `usesEntryIdempotency`. */
+  readonly entryIdempotency?: EntryIdempotencyTable;
   /** Required by specs with `startsWorkflow`. */
   readonly workflows?: Partial<Record<WorkflowName, sfn.IStateMachine>>;
+  /** The game's event bus; required by specs with `publishesDomainEvents`. */
+  readonly eventBus?: events.IEventBus;
 }
 
 export interface SpecFunctionOptions {
   /** Defaults to GoodSwipeFunction's 10 seconds. */
   readonly timeout?: Duration;
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** Just under API Gateway's 30 s integration limit. */
@@ -124,8 +141,11 @@ export const redisKeyPrefix = (stage: string) => `goodswipe:${stage}:`;
 /**
  * The one way a FunctionSpec (route, saga step, scheduled job) becomes a Lambda function: the
  * table's name and exactly the spec's table actions (on the table and its indexes); with
- * `usesRedis` the VPC, the cache's client security group and REDIS_URL / REDIS_KEY_PREFIX / REDIS_CLUSTER; with
- * `startsEntrySaga` ENTRY_SAGA_ARN and states:StartSyncExecution on that state machine only.
+ * `usesRedis` the VPC, the cache's client security group, REDIS_URL / REDIS_KEY_PREFIX /
+ * REDIS_CLUSTER / REDIS_IAM_CACHE and elasticache:Connect as the cache's user; with
+ * `startsEntrySaga` ENTRY_SAGA_ARN and states:StartSyncExecution on that state machine only; with
+ * `usesEntryIdempotency` ENTRY_IDEMPOTENCY_TABLE_NAME and Powertools' actions on that table only; with
+ * `publishesDomainEvents` EVENT_BUS_NAME and events:PutEvents on the game's bus only.
  */
 export function specFunction(
   scope: Construct,
@@ -138,8 +158,11 @@ export function specFunction(
   if (spec.usesRedis) {
     const cache = wiring.cache;
     if (!cache) throw new Error(`${spec.name} uses Redis but no cache was wired`);
-    // Every serverless cache requires TLS: rediss.
-    environment.REDIS_URL = `rediss://${cache.endpointAddress}:${cache.endpointPort}`;
+    // Every serverless cache requires TLS: rediss. The user and REDIS_IAM_CACHE make the function
+    // sign in with an IAM auth token (shared/adapters/redis/iam-auth.ts); the local stack replaces
+    // REDIS_URL with its own server's, without a user, so nothing is signed there.
+    environment.REDIS_URL = `rediss://${cache.userId}@${cache.endpointAddress}:${cache.endpointPort}`;
+    environment.REDIS_IAM_CACHE = cache.cacheName;
     environment.REDIS_KEY_PREFIX = redisKeyPrefix(wiring.stage);
     // ElastiCache Serverless only runs in cluster mode: the functions use the cluster client.
     environment.REDIS_CLUSTER = 'true';
@@ -149,10 +172,18 @@ export function specFunction(
     if (!wiring.entrySaga) throw new Error(`${spec.name} starts the entry saga but no state machine was wired`);
     environment.ENTRY_SAGA_ARN = wiring.entrySaga.stateMachineArn;
   }
+  if (spec.usesEntryIdempotency) {
+    if (!wiring.entryIdempotency) throw new Error(`${spec.name} uses entry idempotency but no idempotency table was wired`);
+    environment.ENTRY_IDEMPOTENCY_TABLE_NAME = wiring.entryIdempotency.table.tableName;
+  }
   const workflow = spec.startsWorkflow && wiring.workflows?.[spec.startsWorkflow];
   if (spec.startsWorkflow) {
     if (!workflow) throw new Error(`${spec.name} starts the ${spec.startsWorkflow} workflow but no state machine was wired`);
     environment[`${spec.startsWorkflow.toUpperCase()}_WORKFLOW_ARN`] = workflow.stateMachineArn;
+  }
+  if (spec.publishesDomainEvents) {
+    if (!wiring.eventBus) throw new Error(`${spec.name} publishes domain events but no event bus was wired`);
+    environment.EVENT_BUS_NAME = wiring.eventBus.eventBusName;
   }
 
   const fn = new GoodSwipeFunction(scope, spec.name, {
@@ -163,10 +194,15 @@ export function specFunction(
     // A saga starter waits for the whole saga (25 s at most): give it API Gateway's 29 s.
     timeout: options.timeout ?? (spec.startsEntrySaga ? SAGA_STARTER_TIMEOUT : undefined),
     network,
+    reservedConcurrentExecutions: options.reservedConcurrentExecutions,
   });
   // table.grant() with no action would write an empty statement.
   if (spec.tableActions.length > 0) wiring.table.grant(fn, ...spec.tableActions);
+  if (spec.usesRedis) wiring.cache?.grantConnect(fn);
   if (spec.startsEntrySaga) wiring.entrySaga?.grant(fn, 'states:StartSyncExecution');
+  if (spec.usesEntryIdempotency) wiring.entryIdempotency?.grantRecords(fn);
   if (workflow) workflow.grantStartExecution(fn);
+  // events:PutEvents on this bus's ARN only (not the account's other buses).
+  if (spec.publishesDomainEvents) wiring.eventBus?.grantPutEventsTo(fn);
   return fn;
 }

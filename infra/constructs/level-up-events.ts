@@ -2,10 +2,12 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { tournamentSealedType } from '../../events/tournament-sealed.ts';
 import { levelUpEvents } from '../workloads.ts';
 import { specFunction, type GoodSwipeFunction, type WorkloadWiring } from './lambda.ts';
 
@@ -16,14 +18,36 @@ export interface LevelUpEventsProps {
 
 /** The consumer scores a batch of at most 10 level-ups: a few DynamoDB updates and Redis calls. */
 const CONSUMER_TIMEOUT = Duration.seconds(10);
+/**
+ * Consumer invocations at once: 20 batches of 10 at ~100 ms each score ~2,000 level-ups/s, twice
+ * the most the API lets through (its stage throttle is 1,000 requests/s).
+ */
+export const CONSUMER_MAX_CONCURRENCY = 20;
 /** How long Lambda gathers messages before invoking the consumer (latency of the leaderboards). */
 const MAX_BATCHING_WINDOW = Duration.seconds(1);
 /** Receives of one message before it goes to the dead-letter queue (a poison message, not a blip). */
 const MAX_RECEIVE_COUNT = 5;
 /** Delivery attempts of one stream batch by the pipe before its records go to the pipe's DLQ. */
 const PIPE_MAX_RETRY_ATTEMPTS = 10;
+/** The pipe logs its failures only: one line per failed delivery, not one per level-up. */
+export const PIPE_LOG_LEVEL = 'ERROR';
 /** Failed messages and stream records are kept this long for inspection and redrive. */
 const DEAD_LETTER_RETENTION = Duration.days(14);
+/**
+ * How long the archive keeps the domain events for a replay: a consumer (push notifications,
+ * analytics) that was down or mishandled a month of days can be replayed from it, as long as the
+ * functions' and the workflows' logs go back (a month) to see what happened then. Older history
+ * belongs to the consumers' own stores; a day's seal is one event of ~1 KB, so the bound is about
+ * keeping data no longer than needed, not cost.
+ */
+export const DOMAIN_EVENT_ARCHIVE_RETENTION = Duration.days(30);
+/**
+ * The events other systems consume, which the archive keeps. Not UserLeveledUp: level-ups are
+ * the game's own plumbing, with a durable record of their own (the outbox items in the table, the
+ * redrive job, 14-day dead-letter queues), and at up to ~1,000 a second they would be nearly all
+ * of what the archive stores and bills for.
+ */
+const ARCHIVED_SOURCES = [tournamentSealedType.source];
 
 /**
  * The outbox's way out: the progress transaction writes a LEVELUP item; the table's stream
@@ -37,6 +61,8 @@ const DEAD_LETTER_RETENTION = Duration.days(14);
 export class LevelUpEvents extends Construct {
   /** The game's custom event bus. */
   readonly bus: events.EventBus;
+  /** The domain events put on the bus, kept for `aws events start-replay` (ARCHIVED_SOURCES). */
+  readonly archive: events.Archive;
   /** `UserLeveledUp` events, waiting for the consumer. */
   readonly queue: sqs.Queue;
   /** Events the consumer (or the rule's delivery) gave up on. */
@@ -44,6 +70,8 @@ export class LevelUpEvents extends Construct {
   /** Stream records the pipe could not put on the bus. */
   readonly pipeDeadLetterQueue: sqs.Queue;
   readonly pipe: pipes.CfnPipe;
+  /** Where the pipe logs its errors. */
+  readonly pipeLogGroup: logs.LogGroup;
   /** The role the pipe reads the stream and puts events with. */
   readonly pipeRole: iam.Role;
   readonly rule: events.Rule;
@@ -60,6 +88,13 @@ export class LevelUpEvents extends Construct {
     if (streamArn === undefined) throw new Error('the level-up outbox needs a table with a stream');
 
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: `good-swipe-${wiring.stage}` });
+    this.archive = new events.Archive(this, 'DomainEventArchive', {
+      sourceEventBus: this.bus,
+      archiveName: `good-swipe-${wiring.stage}-domain-events`,
+      description: 'Domain events of the game bus (TournamentSealed), for replays to their consumers',
+      eventPattern: { source: ARCHIVED_SOURCES },
+      retention: DOMAIN_EVENT_ARCHIVE_RETENTION,
+    });
 
     // --- stream -> pipe -> bus -------------------------------------------------------------------
 
@@ -70,6 +105,14 @@ export class LevelUpEvents extends Construct {
     });
 
     const pipeName = `good-swipe-${wiring.stage}-level-ups`;
+    // The pipe's own errors (a batch it could not deliver, its role refused, the target throttled)
+    // go here; ERROR level, without the records themselves (they hold player ids, and the DLQ
+    // keeps the failed ones).
+    this.pipeLogGroup = new logs.LogGroup(this, 'PipeLogs', {
+      logGroupName: `/aws/vendedlogs/pipes/${pipeName}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: wiring.removalPolicy,
+    });
     // Confused-deputy guard: only this account's pipe of this name may use the role.
     this.pipeRole = new iam.Role(this, 'PipeRole', {
       assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com', {
@@ -95,6 +138,8 @@ export class LevelUpEvents extends Construct {
         }),
         new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }),
         new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.pipeDeadLetterQueue.queueArn] }),
+        // EventBridge Pipes writes its CloudWatch logs with the pipe's role.
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.pipeLogGroup.logGroupArn] }),
       ],
     });
     pipePolicy.attachToRole(this.pipeRole);
@@ -115,6 +160,10 @@ export class LevelUpEvents extends Construct {
           deadLetterConfig: { arn: this.pipeDeadLetterQueue.queueArn },
         },
         filterCriteria: { filters: [{ pattern: JSON.stringify(levelUpEvents.pipeFilter) }] },
+      },
+      logConfiguration: {
+        level: PIPE_LOG_LEVEL,
+        cloudwatchLogsLogDestination: { logGroupArn: this.pipeLogGroup.logGroupArn },
       },
       target: this.bus.eventBusArn,
       targetParameters: {
@@ -165,6 +214,9 @@ export class LevelUpEvents extends Construct {
         maxBatchingWindow: MAX_BATCHING_WINDOW,
         // Only the failed messages of a batch come back; the scored ones are deleted.
         reportBatchItemFailures: true,
+        // A backlog (after an outage) drains at this many invocations at once instead of scaling
+        // towards the account's quota and starving the entry saga (README, "Concurrency plan").
+        maxConcurrency: CONSUMER_MAX_CONCURRENCY,
       }),
     );
   }

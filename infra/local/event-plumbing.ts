@@ -19,6 +19,22 @@ export function renderInputTemplate(template: string, record: unknown): string {
 /** Batches of one queue handed to its function at the same time. */
 const CONCURRENT_BATCHES = 5;
 
+/** An event as EventBridge holds it on a bus (and hands it to a rule's target). */
+export interface BusEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: unknown;
+}
+
+/** Told of every event as it enters a bus (the local stack keeps the last ones for GET /_local/events). */
+export type BusObserver = (busName: string, event: BusEvent) => void;
+
 interface Message {
   readonly messageId: string;
   readonly body: string;
@@ -27,16 +43,18 @@ interface Message {
 }
 
 /**
- * The local stand-in for the level-up plumbing the template declares: Pipe (stream record
- * filter + input template) -> event bus -> rules (event patterns) -> SQS queues -> the functions
- * reading them, in batches, with partial batch failures retried and dead-lettered after the
- * queue's maxReceiveCount. Delivery resolves only when every message was handled or
- * dead-lettered, so the stream poller checkpoints a record only after its effects: a crash
- * anywhere replays it (at least once, as on AWS).
+ * The local stand-in for the event plumbing the template declares: Pipe (stream record
+ * filter + input template) -> event bus (also fed by PutEvents, event-bus-api.ts) -> rules
+ * (event patterns) -> SQS queues -> the functions reading them, in batches, with partial batch
+ * failures retried and dead-lettered after the queue's maxReceiveCount. Delivery resolves only
+ * when every message was handled or dead-lettered, so the stream poller checkpoints a record only
+ * after its effects: a crash anywhere replays it (at least once, as on AWS).
  */
 export class LocalEventPlumbing {
+  private readonly observers: BusObserver[] = [];
+
   constructor(
-    private readonly model: Pick<LocalModel, 'pipes' | 'rules' | 'queueConsumers'>,
+    private readonly model: Pick<LocalModel, 'pipes' | 'buses' | 'rules' | 'queueConsumers'>,
     private readonly invoke: (functionLogicalId: string, event: unknown) => Promise<unknown>,
     private readonly clock: LocalClock,
     private readonly retryDelayMs = 200,
@@ -48,11 +66,17 @@ export class LocalEventPlumbing {
     const asJson = JSON.parse(JSON.stringify(records)) as unknown[];
     for (const pipe of this.model.pipes) {
       const events = asJson.filter((record) => passes(pipe, record)).map((record) => this.toEvent(pipe, record));
-      await this.putEvents(pipe.busLogicalId, events);
+      const bus = this.model.buses.find((b) => b.logicalId === pipe.busLogicalId);
+      if (!bus) throw new Error(`pipe ${pipe.name} targets bus ${pipe.busLogicalId}, which the model does not have`);
+      await this.putEvents(bus.name, events);
     }
   }
 
-  private toEvent(pipe: PipeModel, record: unknown) {
+  observe(observer: BusObserver): void {
+    this.observers.push(observer);
+  }
+
+  private toEvent(pipe: PipeModel, record: unknown): BusEvent {
     const detail = pipe.inputTemplate === undefined ? record : JSON.parse(renderInputTemplate(pipe.inputTemplate, record));
     return {
       version: '0',
@@ -67,8 +91,15 @@ export class LocalEventPlumbing {
     };
   }
 
-  /** Events onto a bus: each rule whose pattern matches sends it to its queues. */
-  private async putEvents(busLogicalId: string, events: readonly unknown[]): Promise<void> {
+  /**
+   * Events onto a bus (by name): the observers see them at once; then each rule of that bus whose
+   * pattern matches sends them to its queues. A bus the template does not have (the account's
+   * `default`) has no rules here.
+   */
+  async putEvents(busName: string, events: readonly BusEvent[]): Promise<void> {
+    for (const event of events) for (const observer of this.observers) observer(busName, event);
+    const busLogicalId = this.model.buses.find((b) => b.name === busName)?.logicalId;
+    if (busLogicalId === undefined) return;
     for (const rule of this.model.rules.filter((r) => r.busLogicalId === busLogicalId)) {
       const matching = events.filter((event) => matchesEventPattern(rule.pattern, event));
       for (const queue of rule.queueLogicalIds) await this.sendToQueue(queue, matching);

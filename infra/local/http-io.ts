@@ -62,11 +62,20 @@ export function rawProblemResponse(code: ErrorCode, detail: string): string {
   ].join('\r\n');
 }
 
+/**
+ * Connections the kernel holds for the server before its event loop accepts them. Node's default
+ * (511) drops new connections (the client's SYN goes unanswered, a 1 s, 3 s, 7 s retry) whenever
+ * the one event loop that runs every function falls more than 511 connections behind, as 1,000
+ * players reconnecting do (`npm run load`); API Gateway accepts them all. Linux caps it at
+ * net.core.somaxconn (4096 on current kernels).
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Listens on 127.0.0.1 (`port` 0: a free one); `close` also ends kept-alive connections. */
 export async function listenLocally(server: http.Server, port: number): Promise<{ port: number; close: () => Promise<void> }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
+    server.listen({ port, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, resolve);
   });
   const close = () =>
     new Promise<void>((resolve) => {

@@ -3,8 +3,10 @@ import { ApiError } from '../../shared/http/problem.ts';
 import { validate } from '../../shared/http/request.ts';
 import { compileRoutes, matchRoute } from '../../shared/http/route-match.ts';
 import { pathParam } from '../../shared/http/schemas.ts';
+import { apiDocsAsset, isApiDocsPath } from './api-docs/assets.ts';
 import { httpApiEvent, httpApiResult, IntegrationTimeout, withinIntegrationTimeout } from './api-gateway.ts';
 import { ClientErrorResponder, MalformedRequest } from './client-errors.ts';
+import { consoleAsset, isConsolePath } from './console/assets.ts';
 import { controlRoutes, type ControlDeps } from './control-routes.ts';
 import { BodyTooLarge, BodyUnreadable, readBody, send, sendProblem } from './http-io.ts';
 import type { LocalJwtIssuer } from './jwt-issuer.ts';
@@ -21,6 +23,11 @@ export interface LocalHttpDeps extends ControlDeps {
   readonly issuer: LocalJwtIssuer;
   /** How long API Gateway waits for a function (default: HTTP API's 30 s). */
   readonly integrationTimeoutMs?: number;
+}
+
+interface StaticFile {
+  readonly body: Buffer | string;
+  readonly contentType: string;
 }
 
 type Serve = (request: IncomingMessage, response: ServerResponse, target: RequestTarget, body: string) => Promise<void>;
@@ -42,8 +49,9 @@ function answerFailure(request: IncomingMessage, response: ServerResponse, error
 }
 
 /**
- * The local stand-in for API Gateway: `/_local/*` control routes, then the template's routes
- * (JWT check where the route has the authorizer, HTTP API v2 event, the same handler module).
+ * The local stand-in for API Gateway: `/_local/*` control routes, the API docs (`/openapi.json`,
+ * `/docs`), then the template's routes (JWT check where the route has the authorizer, HTTP API v2
+ * event, the same handler module).
  * Whatever arrives (a target that is no URL, a method or framing Node cannot parse, headers
  * over the limit) is answered with problem+json; nothing a client sends can stop the process.
  */
@@ -75,6 +83,22 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
     send(response, result.status, { 'content-type': 'application/json' }, JSON.stringify(result.body));
   };
 
+  // Static files from a fixed list (the console's, the API docs'): GET and HEAD only, no query or body taken.
+  const serveFiles =
+    (lookup: (request: IncomingMessage, urlPath: string) => StaticFile | undefined, what: string): Serve =>
+    async (request, response, target) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return sendProblem(response, 'METHOD_NOT_ALLOWED', 'use GET', undefined, { allow: 'GET, HEAD' });
+      }
+      const asset = lookup(request, target.path);
+      if (!asset) return sendProblem(response, 'ROUTE_NOT_FOUND', `no ${what} ${target.path}`);
+      send(response, 200, { 'content-type': asset.contentType, 'cache-control': 'no-cache' }, asset.body); // Node sends no body to a HEAD
+    };
+  const serveConsole = serveFiles((_, urlPath) => consoleAsset(urlPath), 'console file');
+  // `/openapi.json` and `/docs` (Swagger UI): local-only and public, like `/_local/*`; on AWS these
+  // paths are the `$default` route's. The document lists the server it was fetched from first.
+  const serveApiDocs = serveFiles((request, urlPath) => apiDocsAsset(urlPath, request.headers.host), 'docs file');
+
   const serveApi: Serve = async (request, response, target, body) => {
     const match = matchRoute(apiRoutes, request.method ?? 'GET', target.path);
     const route = match.kind === 'matched' ? byRouteKey.get(match.route.routeKey) : fallback;
@@ -103,7 +127,9 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
     readBody(request, clientErrors.track(request, response))
       .then((body) => {
         if (!target) throw new ApiError('VALIDATION_ERROR', 'the request target is neither a path nor an absolute http(s) URL');
-        return (target.path.startsWith('/_local/') ? serveControl : serveApi)(request, response, target, body);
+        const serveLocal = isConsolePath(target.path) ? serveConsole : serveControl;
+        const servePublic = isApiDocsPath(target.path) ? serveApiDocs : serveApi;
+        return (target.path.startsWith('/_local/') ? serveLocal : servePublic)(request, response, target, body);
       })
       .catch((error: unknown) => answerFailure(request, response, error))
       .catch(() => response.destroy());

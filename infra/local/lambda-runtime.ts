@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { ContainerScope, runInContainer } from '../../shared/once.ts';
 import { LambdaTimeoutError, responsePayload, settleWithin, type LateOutcome } from './lambda-limits.ts';
 import type { FunctionModel, LocalModel } from './template.ts';
 
@@ -19,16 +20,27 @@ const overTheWire = <T>(value: T): T => (value === undefined ? value : JSON.pars
 export const logLocalStackLine = (line: string) => console.error(`Good Swipe local stack: ${line}`);
 
 /**
- * Runs the template's functions in this process: imports each `goodswipe:entry` module once
- * (a warm container) and invokes its handler with a Lambda-shaped context, within the limits
- * Lambda enforces: the function's Timeout and the 6 MB response payload.
+ * Runs the template's functions in this process: imports each `goodswipe:entry` module once and
+ * invokes its handler with a Lambda-shaped context, within the limits Lambda enforces: the
+ * function's Timeout and the 6 MB response payload.
+ *
+ * Concurrency as Lambda has it: one invocation at a time per container. An invocation takes an
+ * idle container of its function or starts a new one (a cold start), and runs in that container's
+ * scope (`runInContainer`), so the clients it builds through `once()` are that container's alone:
+ * a rush of 500 invocations gets 500 socket pools, not one shared pool it would queue behind.
  *
  * A handler still running at its deadline fails the invocation as a Lambda timeout does
  * (`Sandbox.Timedout`). Lambda would stop its sandbox; here it cannot be stopped, so it runs on,
- * and its late result (or error) is only logged, never returned to anyone.
+ * its late result (or error) is only logged, never returned to anyone, and its container is
+ * never reused (Lambda starts a fresh one after a timeout).
  */
 export class LocalLambdaRuntime {
   private readonly loaded = new Map<string, Promise<Handler>>();
+  /** Warm containers waiting for an invocation, by function. */
+  private readonly idle = new Map<string, ContainerScope[]>();
+  /** Every container not yet ended, busy or idle. */
+  private readonly live = new Set<ContainerScope>();
+  private coldStarts = 0;
 
   constructor(
     private readonly model: Pick<LocalModel, 'functions'>,
@@ -42,15 +54,61 @@ export class LocalLambdaRuntime {
     // Loading the module is Lambda's Init phase: it does not count against the invocation's timeout.
     const handler = await this.handlerOf(fn);
     const requestId = options.requestId ?? randomUUID();
+    const container = this.takeContainer(fn.logicalId);
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
-    const run = Promise.resolve().then(() => handler(overTheWire(event), lambdaContext(fn, requestId, deadline)));
-    const result = await settleWithin(
-      run,
-      deadline - Date.now(),
-      () => new LambdaTimeoutError(requestId, fn.timeoutSeconds),
-      (outcome) => this.log(lateLine(fn, requestId, outcome)),
+    const run = Promise.resolve().then(() =>
+      runInContainer(container, () => handler(overTheWire(event), lambdaContext(fn, requestId, deadline))),
     );
-    return responsePayload(result);
+    let timedOut = false;
+    try {
+      const result = await settleWithin(
+        run,
+        deadline - Date.now(),
+        () => {
+          timedOut = true;
+          return new LambdaTimeoutError(requestId, fn.timeoutSeconds);
+        },
+        (outcome) => {
+          this.log(lateLine(fn, requestId, outcome));
+          void this.end(container);
+        },
+      );
+      return responsePayload(result);
+    } finally {
+      if (!timedOut) this.release(fn.logicalId, container);
+    }
+  }
+
+  /** How many containers were started (cold starts), and how many are alive now. */
+  containers(): { readonly started: number; readonly live: number } {
+    return { started: this.coldStarts, live: this.live.size };
+  }
+
+  /** Ends every container (closing their clients), as the stack stops. */
+  async stop(): Promise<void> {
+    this.idle.clear();
+    await Promise.all([...this.live].map((container) => this.end(container)));
+  }
+
+  private takeContainer(functionLogicalId: string): ContainerScope {
+    const warm = this.idle.get(functionLogicalId)?.pop();
+    if (warm) return warm;
+    this.coldStarts += 1;
+    const container = new ContainerScope();
+    this.live.add(container);
+    return container;
+  }
+
+  private release(functionLogicalId: string, container: ContainerScope): void {
+    if (!this.live.has(container)) return;
+    const idle = this.idle.get(functionLogicalId) ?? [];
+    idle.push(container);
+    this.idle.set(functionLogicalId, idle);
+  }
+
+  private async end(container: ContainerScope): Promise<void> {
+    if (!this.live.delete(container)) return;
+    await container.dispose().catch((error: unknown) => this.log(`a container's clients did not close: ${String(error)}`));
   }
 
   private handlerOf(fn: FunctionModel): Promise<Handler> {

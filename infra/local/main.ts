@@ -8,6 +8,9 @@ async function main(): Promise<void> {
   const stack = await startLocalStack(options);
   // The ready line comes last: whoever waits for it has every line before it.
   console.log(`Good Swipe local stack: Step Functions API (local control plane, no auth) on ${stack.stepFunctionsEndpoint}`);
+  console.log(`Good Swipe local stack: Step Functions console on ${stack.url}/_local/console`);
+  console.log(`Good Swipe local stack: EventBridge PutEvents (local control plane, no auth) on ${stack.eventBridgeEndpoint}`);
+  console.log(`Good Swipe local stack: API docs on ${stack.url}/docs (OpenAPI at ${stack.url}/openapi.json)`);
   console.log(`Good Swipe local stack listening on ${stack.url}`);
 
   let stopping = false;

@@ -21,9 +21,13 @@ import type { LocalStackOptions } from './options.ts';
 import { requireJava17 } from './prerequisites.ts';
 import { ensureRedis } from './redis-server.ts';
 import { DynamoDbStreamPoller, fileCheckpoint } from './dynamodb-stream.ts';
+import { LocalEventBusApi } from './event-bus-api.ts';
+import { createEventBusServer } from './event-bus-server.ts';
+import { LocalEventLog } from './event-log.ts';
 import { LocalEventPlumbing } from './event-plumbing.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStepFunctions } from './step-functions.ts';
+import { readStateMachineFacts } from './step-functions-catalog.ts';
 import { createStepFunctionsServer } from './step-functions-server.ts';
 import { readModel, resolveEnvironment, synthesizeTemplate } from './template.ts';
 
@@ -32,6 +36,8 @@ export interface RunningLocalStack {
   readonly port: number;
   /** The local Step Functions API (the functions' STEPFUNCTIONS_ENDPOINT): no auth, never public. */
   readonly stepFunctionsEndpoint: string;
+  /** The local EventBridge API, PutEvents (the functions' EVENTBRIDGE_ENDPOINT): no auth, never public. */
+  readonly eventBridgeEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -72,7 +78,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const tableName = model.physicalIds.get(model.table.logicalId)!;
     const admin = localClient(dynamodb.endpoint);
     stoppers.push(async () => admin.destroy());
-    await ensureTable(admin, tableName, model.table.properties);
+    // Every table of the template: the game table and the entry idempotency records.
+    for (const table of model.tables) await ensureTable(admin, model.physicalIds.get(table.logicalId)!, table.properties);
 
     const id = stackId(options);
     const keyPrefix = redisKeyPrefix(id);
@@ -118,7 +125,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stoppers.push(async () => installMetricsSink(undefined));
 
     const runtime = new LocalLambdaRuntime(model, REPO_ROOT);
-    const stepFunctions = new LocalStepFunctions(model.stateMachines, runtime, clock);
+    stoppers.push(() => runtime.stop());
+    const stepFunctions = new LocalStepFunctions(model.stateMachines, runtime, clock, readStateMachineFacts(template, model));
     // Scheduler invokes asynchronously: retries, then the function's on-failure queue.
     const destinations = new LocalDestinationQueues();
     const asyncInvoker = new LocalAsyncInvoker({
@@ -133,6 +141,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stoppers.push(stepFunctionsListener.close);
     const stepFunctionsEndpoint = `http://127.0.0.1:${stepFunctionsListener.port}`;
     process.env['STEPFUNCTIONS_ENDPOINT'] = stepFunctionsEndpoint;
+    // The buses, as the template declares them: fed by the outbox's pipe (below) and by the
+    // functions' PutEvents calls, which go to a listener of their own too; every event goes
+    // through the same rules, and the last ones are kept for GET /_local/events.
+    const plumbing = new LocalEventPlumbing(model, (fn, event) => runtime.invoke(fn, event), clock);
+    const busEvents = new LocalEventLog();
+    plumbing.observe(busEvents.record);
+    const eventBusApi = new LocalEventBusApi(model.buses, (bus, events) => plumbing.putEvents(bus, events), () => clock.now());
+    const eventBusListener = await listenLocally(createEventBusServer(eventBusApi), 0);
+    stoppers.push(eventBusListener.close);
+    const eventBridgeEndpoint = `http://127.0.0.1:${eventBusListener.port}`;
+    process.env['EVENTBRIDGE_ENDPOINT'] = eventBridgeEndpoint;
     const server = createLocalHttpServer({
       routes: model.routes,
       runtime,
@@ -142,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       stepFunctions,
       destinations,
       stepFunctionsEndpoint,
+      eventBridgeEndpoint,
+      busEvents,
       metrics,
       health: async () => ({
         dynamodb: await admin.send(new ListTablesCommand({ Limit: 1 })).then(() => 'ok', () => 'down'),
@@ -157,7 +178,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stoppers.push(close);
 
     // The outbox: the table's stream through the template's pipe, bus, rules and queues.
-    const plumbing = new LocalEventPlumbing(model, (fn, event) => runtime.invoke(fn, event), clock);
     const poller = new DynamoDbStreamPoller({
       endpoint: dynamodb.endpoint,
       tableName,
@@ -177,7 +197,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     // Real time keeps passing between moves of the clock: fire what falls due each second.
     const ticker = setInterval(() => void scheduler.runUpTo(clock.now()).catch(() => {}), 1000);
     stoppers.push(async () => clearInterval(ticker));
-    return { url: `http://127.0.0.1:${port}`, port, stepFunctionsEndpoint, stop: stopAll };
+    return { url: `http://127.0.0.1:${port}`, port, stepFunctionsEndpoint, eventBridgeEndpoint, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -7,9 +7,10 @@ const answer = (response: http.ServerResponse, status: number, body: unknown) =>
   send(response, status, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(body));
 
 /**
- * The local Step Functions endpoint (STEPFUNCTIONS_ENDPOINT): the AWS SDK's JSON protocol, one
- * POST per call with the operation in X-Amz-Target, on a listener of its own so that no public
- * route reaches it. A local control plane with no auth (as LocalStack's): on AWS, IAM guards it.
+ * The local Step Functions endpoint (STEPFUNCTIONS_ENDPOINT, and `--endpoint-url` for the AWS CLI):
+ * the AWS SDK's JSON protocol, one POST per call with the operation in X-Amz-Target, on a
+ * listener of its own so that no public route reaches it (see step-functions-api.ts for the
+ * operations). A local control plane with no auth (as LocalStack's): on AWS, IAM guards it.
  */
 export function createStepFunctionsServer(stepFunctions: LocalStepFunctions): http.Server {
   return http.createServer((request, response) => {

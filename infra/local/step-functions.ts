@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { LocalClock } from './clock.ts';
 import type { LocalLambdaRuntime } from './lambda-runtime.ts';
+import { defaultFacts, type StateMachineFacts } from './step-functions-catalog.ts';
+import { ExecutionHistory, statesOf, type ExecutionEnd, type HistoryEvent } from './step-functions-history.ts';
 import type { StateMachineModel } from './template.ts';
 
 type EventLogs = ReturnType<StateMachine['run']>['eventLogs'];
-type EventLog = EventLogs extends AsyncGenerator<infer E> ? E : never;
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 export interface ExecutionEvent {
   readonly state: string;
@@ -31,7 +33,9 @@ export interface Execution {
   error?: string;
   cause?: string;
   readonly events: ExecutionEvent[];
-  /** The events Step Functions would have written to this execution's history (see historyEventsOf). */
+  /** Its history as GetExecutionHistory answers it (for an Express execution: what its CloudWatch log would hold). */
+  readonly history: readonly HistoryEvent[];
+  /** How many events the history holds (a Standard one fails past 25,000). */
   historyEvents: number;
   /** Settles when the execution stops. */
   readonly done: Promise<void>;
@@ -60,17 +64,34 @@ export const STEP_FUNCTIONS_LIMITS = {
  */
 export const LOCAL_WAIT_MS = 1_000;
 
-/** Executions kept for `/_local/executions`, newest first; older ones are dropped. */
+/** Executions kept per state machine, newest first; older ones are dropped (an entry rush keeps the seal's). */
 const KEEP_EXECUTIONS = 1000;
 
 /** Step Functions API errors, named as the service names them. */
 export class StepFunctionsError extends Error {
   constructor(
-    override readonly name: 'StateMachineDoesNotExist' | 'ExecutionAlreadyExists' | 'InvalidExecutionInput' | 'StateMachineTypeNotSupported',
+    override readonly name:
+      | 'StateMachineDoesNotExist'
+      | 'ExecutionAlreadyExists'
+      | 'ExecutionDoesNotExist'
+      | 'InvalidExecutionInput'
+      | 'InvalidArn'
+      | 'InvalidName'
+      | 'InvalidToken'
+      | 'StateMachineTypeNotSupported'
+      | 'ValidationException',
     message: string,
   ) {
     super(message);
   }
+}
+
+/** A state machine as DescribeStateMachine and the console show it. */
+export interface StateMachineView extends StateMachineFacts {
+  readonly stateMachineArn: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  readonly status: 'ACTIVE';
+  readonly creationDate: string;
 }
 
 /** A failure the service raises inside an execution (its ASL error name and cause). */
@@ -91,23 +112,46 @@ class ExecutionFailure extends Error {
  * asynchronously with unique names, and Wait states on the local clock.
  */
 export class LocalStepFunctions {
-  private readonly machines: Map<string, { model: StateMachineModel; machine: StateMachine }>;
+  private readonly machines: Map<string, { model: StateMachineModel; machine: StateMachine; view: StateMachineView }>;
   private readonly executions: Execution[] = [];
   /** Standard execution names in use (AWS keeps them 90 days; locally, for the stack's life). */
   private readonly names = new Map<string, Execution>();
+  /** How to stop each running execution (StopExecution), by execution ARN. */
+  private readonly stoppers = new Map<string, (error?: string, cause?: string) => void>();
 
+  /** `facts`: each state machine's name, role and logging from the template (defaults where missing). */
   constructor(
     models: readonly StateMachineModel[],
     private readonly runtime: LocalLambdaRuntime,
     private readonly clock: LocalClock,
+    facts: ReadonlyMap<string, StateMachineFacts> = new Map(),
   ) {
+    const creationDate = clock.now().toISOString();
     this.machines = new Map(
-      models.map((model) => [model.arn, { model, machine: new StateMachine(withServiceLimits(model) as never) }]),
+      models.map((model) => {
+        const view: StateMachineView = {
+          stateMachineArn: model.arn,
+          type: model.type,
+          status: 'ACTIVE',
+          creationDate,
+          ...(facts.get(model.arn) ?? defaultFacts(model)),
+        };
+        return [model.arn, { model, machine: new StateMachine(withServiceLimits(model) as never), view }];
+      }),
     );
   }
 
   has(stateMachineArn: string): boolean {
     return this.machines.has(stateMachineArn);
+  }
+
+  /** Every state machine of the template, by name. */
+  stateMachines(): StateMachineView[] {
+    return [...this.machines.values()].map((m) => m.view).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  stateMachine(stateMachineArn: string): StateMachineView | undefined {
+    return this.machines.get(stateMachineArn)?.view;
   }
 
   /** StartExecution: returns at once; the execution runs on. A Standard name is used once. */
@@ -118,7 +162,7 @@ export class LocalStepFunctions {
       if (existing) {
         // Idempotent for a running execution with the same input, as on AWS; refused otherwise.
         if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
-        throw new StepFunctionsError('ExecutionAlreadyExists', `execution ${name} already exists`);
+        throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
       }
     }
     const execution = this.run(stateMachineArn, input, name);
@@ -126,13 +170,13 @@ export class LocalStepFunctions {
     return execution;
   }
 
-  /** StartSyncExecution: runs an Express execution to its end. */
-  async runSync(stateMachineArn: string, input: unknown): Promise<Execution> {
+  /** StartSyncExecution: runs an Express execution to its end (Express names need not be unique). */
+  async runSync(stateMachineArn: string, input: unknown, name?: string): Promise<Execution> {
     const { model } = this.machineOf(stateMachineArn);
     if (model.type !== 'EXPRESS') {
-      throw new StepFunctionsError('StateMachineTypeNotSupported', 'StartSyncExecution serves Express state machines only');
+      throw new StepFunctionsError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     }
-    const execution = this.run(stateMachineArn, input);
+    const execution = this.run(stateMachineArn, input, name);
     await execution.done;
     return execution;
   }
@@ -144,8 +188,22 @@ export class LocalStepFunctions {
     }
   }
 
-  list(limit: number): Execution[] {
-    return this.executions.slice(0, limit);
+  /**
+   * StopExecution: a running execution becomes ABORTED at once, and runs no further state (a Task
+   * already running finishes on its own, its result unused, as a Lambda invocation does on AWS).
+   * A stopped one is left as it is.
+   */
+  stop(executionArn: string, error?: string, cause?: string): Execution {
+    const execution = this.get(executionArn);
+    if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    this.stoppers.get(execution.executionArn)?.(error, cause);
+    return execution;
+  }
+
+  list(limit: number, filter: { stateMachineArn?: string; status?: ExecutionStatus } = {}): Execution[] {
+    return this.executions
+      .filter((e) => (filter.stateMachineArn === undefined || e.stateMachineArn === filter.stateMachineArn) && (filter.status === undefined || e.status === filter.status))
+      .slice(0, limit);
   }
 
   get(executionId: string): Execution | undefined {
@@ -154,12 +212,12 @@ export class LocalStepFunctions {
 
   private machineOf(stateMachineArn: string) {
     const entry = this.machines.get(stateMachineArn);
-    if (!entry) throw new StepFunctionsError('StateMachineDoesNotExist', `no state machine ${stateMachineArn}`);
+    if (!entry) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     return entry;
   }
 
   private run(stateMachineArn: string, input: unknown, name?: string): Execution {
-    const { model, machine } = this.machineOf(stateMachineArn);
+    const { model, machine, view } = this.machineOf(stateMachineArn);
     if (jsonBytes(input) > STEP_FUNCTIONS_LIMITS.payloadBytes) {
       throw new StepFunctionsError('InvalidExecutionInput', 'the execution input is over 256 KiB');
     }
@@ -168,6 +226,7 @@ export class LocalStepFunctions {
     const kind = model.type === 'EXPRESS' ? 'express' : 'execution';
     const base = stateMachineArn.replace(':stateMachine:', `:${kind}:`);
     let settle!: () => void;
+    const history = new ExecutionHistory(statesOf(model.definition as { States: Record<string, unknown> }), { roleArn: view.roleArn, region: stateMachineArn.split(':')[3]! }, () => this.clock.now());
     const execution: Execution = {
       executionId,
       name: executionName,
@@ -177,56 +236,69 @@ export class LocalStepFunctions {
       startedAt: this.clock.now().toISOString(),
       input,
       events: [],
+      history: history.events,
       historyEvents: 0,
       done: new Promise<void>((resolve) => (settle = resolve)),
     };
     this.remember(execution);
 
+    // Each Task's call is told to the history as it is made (see ExecutionHistory.taskCalled).
     const taskHandlers = Object.fromEntries(
-      [...model.taskFunctions].map(([state, fn]) => [state, (stateInput: unknown) => this.runtime.invoke(fn, stateInput)]),
+      [...model.taskFunctions].map(([state, fn]) => [
+        state,
+        async (stateInput: unknown) => {
+          const call = history.taskCalled(state, stateInput);
+          call.output = await this.runtime.invoke(fn, stateInput);
+          return call.output;
+        },
+      ]),
     );
     const run = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: everyWait(LOCAL_WAIT_MS) },
     });
     let limitBreach: ExecutionFailure | undefined;
-    const history = this.record(execution, run.eventLogs, (failure) => {
+    let stopRequest: { error?: string; cause?: string } | undefined;
+    let resultSettled = false;
+    this.stoppers.set(execution.executionArn, (error, cause) => {
+      if (resultSettled) return; // it ended already: a stop changes nothing
+      stopRequest ??= { ...(error === undefined ? {} : { error }), ...(cause === undefined ? {} : { cause }) };
+      run.abort();
+    });
+    const recorded = this.record(execution, history, run.eventLogs, (failure) => {
       limitBreach ??= failure;
       run.abort();
     });
-    const fail = (failure: Error & { causeText?: string; cause?: unknown }) => {
-      execution.status = 'FAILED';
-      execution.error = failure.name;
-      execution.cause = failure.causeText ?? (typeof failure.cause === 'string' ? failure.cause : failure.message);
-    };
     void (async () => {
-      try {
-        execution.output = await run.result;
-        execution.status = 'SUCCEEDED';
-      } catch (error) {
-        // ExecutionError wraps the state's error; its name is the ASL error (States.*, a step's name).
-        fail(((error as Error & { cause?: unknown }).cause ?? error) as Error);
-      }
+      let end = await endOf(run.result);
+      resultSettled = true;
       // The log is read as the execution runs: a limit passed by its last state shows up here.
-      await history.catch(() => undefined);
-      if (limitBreach) {
-        delete execution.output;
-        fail(limitBreach);
-      }
+      await recorded.catch(() => undefined);
+      if (limitBreach) end = failureEnd(limitBreach);
+      else if (stopRequest) end = { status: 'ABORTED', ...stopRequest };
+      this.stoppers.delete(execution.executionArn);
+      history.finish(end);
+      execution.historyEvents = history.events.length;
+      if (end.status === 'SUCCEEDED') execution.output = end.output;
+      else Object.assign(execution, end.error === undefined ? {} : { error: end.error }, end.cause === undefined ? {} : { cause: end.cause });
       execution.stoppedAt = this.clock.now().toISOString();
+      execution.status = end.status;
       settle();
     })();
     return execution;
   }
 
+  /** Keeps the newest executions of each state machine, so that one machine's rush does not push out another's. */
   private remember(execution: Execution): void {
     this.executions.unshift(execution);
-    this.executions.length = Math.min(this.executions.length, KEEP_EXECUTIONS);
+    const ofMachine = this.executions.filter((e) => e.stateMachineArn === execution.stateMachineArn);
+    if (ofMachine.length > KEEP_EXECUTIONS) this.executions.splice(this.executions.lastIndexOf(ofMachine.at(-1)!), 1);
   }
 
-  private async record(execution: Execution, events: EventLogs, breach: (failure: ExecutionFailure) => void): Promise<void> {
+  private async record(execution: Execution, history: ExecutionHistory, events: EventLogs, breach: (failure: ExecutionFailure) => void): Promise<void> {
     const standard = execution.executionArn.includes(':execution:');
     for await (const event of events) {
-      execution.historyEvents += historyEventsOf(event);
+      history.record(event);
+      execution.historyEvents = history.events.length;
       if (standard && execution.historyEvents > STEP_FUNCTIONS_LIMITS.historyEvents) {
         breach(new ExecutionFailure('States.Runtime', 'the execution history reached 25,000 events (a Step Functions quota)'));
       }
@@ -247,19 +319,21 @@ export class LocalStepFunctions {
   }
 }
 
-/**
- * How many events Step Functions writes to the history for one event of the library's log: a
- * Task writes TaskStateEntered, TaskScheduled, TaskStarted, TaskSucceeded, TaskStateExited; a Map
- * MapStateEntered, MapStateStarted, MapStateSucceeded, MapStateExited; other states Entered and
- * Exited; a retry another TaskScheduled, TaskStarted, TaskFailed.
- */
-export function historyEventsOf(event: EventLog): number {
-  if (!('state' in event)) return 1; // execution started/succeeded/failed, map iteration started/succeeded/failed
-  const type = event.state.type;
-  if (event.type === 'StateEntered') return type === 'Task' ? 3 : type === 'Map' || type === 'Parallel' ? 2 : 1;
-  if (event.type === 'StateExited') return type === 'Task' || type === 'Map' || type === 'Parallel' ? 2 : 1;
-  if (event.type === 'StateRetried') return 3;
-  return 1;
+/** How an execution's run ended, from the library's result: its output, a timeout, or the state's error. */
+async function endOf(result: Promise<unknown>): Promise<ExecutionEnd> {
+  try {
+    return { status: 'SUCCEEDED', output: await result };
+  } catch (error) {
+    if (error instanceof ExecutionTimeoutError) {
+      return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' };
+    }
+    // ExecutionError wraps the state's error; its name is the ASL error (States.*, a step's name).
+    return failureEnd(((error as Error & { cause?: unknown }).cause ?? error) as Error);
+  }
+}
+
+function failureEnd(failure: Error & { causeText?: string; cause?: unknown }): ExecutionEnd {
+  return { status: 'FAILED', error: failure.name, cause: failure.causeText ?? (typeof failure.cause === 'string' ? failure.cause : failure.message) };
 }
 
 /** The ASL as the service runs it: Express executions stop at 5 minutes, inline Maps at 40 at once. */

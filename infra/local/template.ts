@@ -4,13 +4,17 @@ import path from 'node:path';
 import { buildApp } from '../build-app.ts';
 import { ENTRY_METADATA_KEY } from '../constructs/lambda.ts';
 import { CATCH_UP_METADATA_KEY } from '../constructs/schedules.ts';
+import { LOCAL_TABLE_PREFIX } from './dynamodb-local.ts';
 
 /**
  * What the local stack needs from the synthesized CloudFormation template. It is read from the
  * template, not from infra/routes.ts, so the local stack serves what `cdk deploy` would deploy.
  */
 export interface LocalModel {
+  /** The game table: the one the functions' TABLE_NAME names (its stream is the outbox). */
   readonly table: TableModel;
+  /** Every AWS::DynamoDB::Table of the template, the game table among them: each is created locally. */
+  readonly tables: readonly TableModel[];
   readonly functions: ReadonlyMap<string, FunctionModel>;
   readonly routes: readonly RouteModel[];
   readonly stateMachines: readonly StateMachineModel[];
@@ -20,6 +24,8 @@ export interface LocalModel {
   /** Each resource's logical id -> the physical id a `Ref` gives locally. */
   readonly physicalIds: ReadonlyMap<string, string>;
   readonly pipes: readonly PipeModel[];
+  /** The template's event buses (the account's `default` bus is not in it). */
+  readonly buses: readonly BusModel[];
   readonly rules: readonly RuleModel[];
   readonly queueConsumers: readonly QueueConsumerModel[];
   /** Function logical id -> its AWS::Lambda::EventInvokeConfig (how asynchronous invocations fail). */
@@ -45,6 +51,13 @@ export interface PipeModel {
   readonly busLogicalId: string;
   readonly source: string;
   readonly detailType: string;
+}
+
+/** An EventBridge event bus of the template; a `Ref` to it gives its name. */
+export interface BusModel {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
 }
 
 /** An EventBridge rule on a bus, delivering matching events to SQS queues. */
@@ -122,8 +135,8 @@ export function synthesizeTemplate(stage = 'local'): CfnTemplate {
   }
 }
 
-const LOCAL_REGION = 'us-east-1';
-const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
 const PSEUDO_PARAMETERS: Record<string, string> = {
   'AWS::Partition': 'aws',
   'AWS::Region': LOCAL_REGION,
@@ -134,6 +147,7 @@ const PSEUDO_PARAMETERS: Record<string, string> = {
 export const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
 export const localStateMachineArn = (logicalId: string) =>
   `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+export const localEventBusArn = (name: string) => `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
 
 /**
  * Evaluates the intrinsics CDK writes (Ref, Fn::GetAtt ... Arn, Fn::Join) against local names.
@@ -187,8 +201,6 @@ export function readModel(template: CfnTemplate): LocalModel {
   const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
 
   const tables = ofType('AWS::DynamoDB::Table');
-  if (tables.length !== 1) throw new Error(`expected one AWS::DynamoDB::Table in the template, found ${tables.length}`);
-  const [tableId, tableResource] = tables[0]!;
 
   const functions = new Map<string, FunctionModel>();
   for (const [logicalId, resource] of ofType('AWS::Lambda::Function')) {
@@ -203,6 +215,14 @@ export function readModel(template: CfnTemplate): LocalModel {
       environment: resource.Properties?.Environment?.Variables ?? {},
     });
   }
+
+  // The game table is the one the functions' TABLE_NAME names; any other (the entry idempotency
+  // records) is named by its own variable of the functions that use it.
+  const gameTables = new Set([...functions.values()].flatMap((fn) => referencedResource(fn.environment['TABLE_NAME']) ?? []));
+  if (gameTables.size !== 1) throw new Error(`expected the functions' TABLE_NAME to name one table, found ${[...gameTables].join(', ') || 'none'}`);
+  const [tableId] = [...gameTables] as [string];
+  const tableResource = template.Resources[tableId];
+  if (tableResource?.Type !== 'AWS::DynamoDB::Table') throw new Error(`TABLE_NAME names ${tableId}, not an AWS::DynamoDB::Table`);
 
   /** The logical id of the resource `value` refers to, which must be of `type` (else `what` failed). */
   const resourceOf = (value: unknown, type: string, what: string): string => {
@@ -227,9 +247,16 @@ export function readModel(template: CfnTemplate): LocalModel {
     };
   });
 
-  const physicalIds = new Map<string, string>([[tableId, `GoodSwipe-local-${tableId}`]]);
+  const physicalIds = new Map<string, string>(tables.map(([id]) => [id, `${LOCAL_TABLE_PREFIX}${id}`]));
   for (const [id] of ofType('AWS::Lambda::Function')) physicalIds.set(id, id);
   for (const [id] of ofType('AWS::StepFunctions::StateMachine')) physicalIds.set(id, localStateMachineArn(id));
+  const buses = ofType('AWS::Events::EventBus').map(([logicalId, r]): BusModel => {
+    const name = r.Properties?.Name;
+    if (typeof name !== 'string') throw new Error(`event bus ${logicalId} has no literal Name`);
+    return { logicalId, name, arn: localEventBusArn(name) };
+  });
+  // A bus's Ref is its name (a function's EVENT_BUS_NAME).
+  for (const bus of buses) physicalIds.set(bus.logicalId, bus.name);
   const functionOfArn = (arn: string) => {
     const id = arn.startsWith(localFunctionArn('')) ? arn.slice(localFunctionArn('').length).split(':')[0] : undefined;
     return id && functions.has(id) ? id : undefined;
@@ -333,6 +360,7 @@ export function readModel(template: CfnTemplate): LocalModel {
 
   return {
     table: { logicalId: tableId, properties: tableResource.Properties ?? {} },
+    tables: tables.map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} })),
     functions,
     routes,
     stateMachines,
@@ -340,6 +368,7 @@ export function readModel(template: CfnTemplate): LocalModel {
     triggers,
     physicalIds,
     pipes,
+    buses,
     rules,
     queueConsumers,
     asyncInvokeConfigs,

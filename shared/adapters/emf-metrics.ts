@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DimensionName, MetricDefinition, MetricsRecorder } from './metrics.ts';
+import { SERVICE_NAME } from './service-name.ts';
 
 /** One EMF document as Powertools serializes it (`_aws` metadata, dimension values, metric values). */
 export type EmfDocument = ReturnType<Metrics['serializeMetrics']>;
@@ -46,7 +47,7 @@ export class InvocationMetrics implements MetricsRecorder {
     const namespace = process.env['POWERTOOLS_METRICS_NAMESPACE'];
     if (!namespace && !sink) return this.pending.clear();
     for (const { dimensions, points } of this.pending.values()) {
-      const emf = new Metrics({ namespace: namespace ?? 'GoodSwipe/local', serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'good-swipe' });
+      const emf = new Metrics({ namespace: namespace ?? 'GoodSwipe/local', serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? SERVICE_NAME });
       for (const [name, value] of Object.entries(dimensions)) emf.addDimension(name, value);
       for (const { metric, value } of points) emf.addMetric(metric.name, metric.unit, value);
       if (sink) sink(emf.serializeMetrics());

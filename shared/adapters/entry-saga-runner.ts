@@ -2,7 +2,8 @@ import { StartSyncExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { stepFunctionsClient } from './step-functions-client.ts';
 
 export interface SagaRun {
-  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  /** UNANSWERED: the caller stopped waiting; the execution may still be running, or done. */
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'UNANSWERED';
   readonly output?: unknown;
   readonly error?: string;
   readonly cause?: string;
@@ -19,10 +20,18 @@ export class EntrySagaRunner {
     this.client = stepFunctionsClient(endpoint);
   }
 
-  async run(input: unknown): Promise<SagaRun> {
-    const result = await this.client.send(
-      new StartSyncExecutionCommand({ stateMachineArn: this.stateMachineArn, input: JSON.stringify(input) }),
-    );
+  /**
+   * Starts the saga and waits for its result, at most `waitMs`: past that the request is
+   * abandoned (the execution runs on in Step Functions) and the run is UNANSWERED.
+   */
+  async run(input: unknown, waitMs = Infinity): Promise<SagaRun> {
+    const command = new StartSyncExecutionCommand({ stateMachineArn: this.stateMachineArn, input: JSON.stringify(input) });
+    const abortSignal = Number.isFinite(waitMs) ? AbortSignal.timeout(Math.max(0, waitMs)) : undefined;
+    const result = await this.client.send(command, { abortSignal }).catch((error: unknown) => {
+      if (abortSignal?.aborted) return undefined;
+      throw error;
+    });
+    if (!result) return { status: 'UNANSWERED' };
     return {
       status: (result.status ?? 'FAILED') as SagaRun['status'],
       output: result.output ? JSON.parse(result.output) : undefined,

@@ -17,6 +17,10 @@ export const faultPoints = {
   joinGroupAfterCommit: 'JoinGroup.afterCommit',
   confirmReservationAfterCommit: 'ConfirmReservation.afterCommit',
   refundReservationAfterCommit: 'RefundReservation.afterCommit',
+  /** Seal workflow, FinishSeal: the day is CLOSED, its TournamentSealed event not yet published... */
+  finishSealAfterCommit: 'FinishSeal.afterCommit',
+  /** ...and published, the step not yet returned (its retry publishes the event again, same id). */
+  finishSealAfterPublish: 'FinishSeal.afterPublish',
   /** As any scheduled job starts, before it does anything (a job that fails is retried by Lambda). */
   scheduledJobStart: 'scheduledJob.start',
 } as const;

@@ -9,6 +9,8 @@
  * `noMetrics`.
  */
 
+import { SERVICE_NAME } from './service-name.ts';
+
 export type MetricUnit = 'Count' | 'Milliseconds';
 /** The dimensions a metric may have besides `service`: kept few, each with a bounded set of values. */
 export type DimensionName = 'route' | 'code' | 'step' | 'job';
@@ -29,7 +31,7 @@ const metric = <D extends DimensionName = never>(name: string, unit: MetricUnit,
 });
 
 /** The `service` dimension Powertools adds to every metric. */
-export const SERVICE_DIMENSION = { service: 'good-swipe' } as const;
+export const SERVICE_DIMENSION = { service: SERVICE_NAME } as const;
 
 export const metrics = {
   // --- the wrappers (shared/http, shared/lambda): failures AWS's own metrics do not see ----------

@@ -1,6 +1,8 @@
 /**
- * Every game rule's number, in one place. Handlers, use cases and the infrastructure read them
- * from here; nothing else spells out a fee, a reward or a limit.
+ * Every game rule's number, in one place; nothing else spells out a fee, a reward or a limit.
+ * The tournament's fee, level, group size, rewards and entry cutoff are copied into each new
+ * tournament (tournament-record.ts), and from then on that record is the day's one source of
+ * them: a rules change here never alters a day already created.
  */
 export const gameRules = {
   profile: {

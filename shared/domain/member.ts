@@ -18,3 +18,8 @@ export interface Member {
   readonly claimedAt?: string;
   readonly coinsAfterClaim?: number;
 }
+
+/** A player just seated: nothing scored yet, so the score of 0 was reached at the join. */
+export function newMember(seat: Pick<Member, 'tournamentId' | 'groupId' | 'userId' | 'displayName' | 'levelAtEntry' | 'joinedAt'>): Member {
+  return { ...seat, maxLevel: seat.levelAtEntry, score: 0, scoreReachedAt: seat.joinedAt };
+}

@@ -51,7 +51,7 @@ export function newProfile(userId: string, displayName: string, now: Date): Prof
   };
 }
 
-export function isValidLevelIncrease(levelIncrease: number): boolean {
+function isValidLevelIncrease(levelIncrease: number): boolean {
   const { minLevelIncrease, maxLevelIncrease } = gameRules.progress;
   return Number.isInteger(levelIncrease) && levelIncrease >= minLevelIncrease && levelIncrease <= maxLevelIncrease;
 }

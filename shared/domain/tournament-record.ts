@@ -1,7 +1,12 @@
 import { gameRules } from './game-rules.ts';
-import { windowOf } from './tournament.ts';
+import type { RewardTier } from './rewards.ts';
+import { windowOf, type TournamentWindow } from './tournament.ts';
 
-/** A tournament as stored and served: its window and the rules it was created with. */
+/**
+ * A tournament as stored and served: its window and the rules it was created with. Once it
+ * exists it is the one source of its day's rules: entry checks, the fee charged, the group size
+ * and the rewards all read it; `gameRules` only fills in a new one.
+ */
 export interface Tournament {
   readonly tournamentId: string;
   readonly startsAt: string;
@@ -10,7 +15,7 @@ export interface Tournament {
   readonly entryFee: number;
   readonly minLevel: number;
   readonly groupSize: number;
-  readonly rewards: readonly { fromRank: number; toRank: number; coins: number }[];
+  readonly rewards: readonly RewardTier[];
   /** RUNNING until the close job seals it. */
   readonly state: 'RUNNING' | 'CLOSED';
   readonly createdAt: string;
@@ -31,5 +36,15 @@ export function newTournament(tournamentId: string, now: Date): Tournament {
     rewards: rewards.map((r) => ({ ...r })),
     state: 'RUNNING',
     createdAt: now.toISOString(),
+  };
+}
+
+/** The window the tournament was created with (its stored entry cutoff, not today's default). */
+export function windowOfTournament(tournament: Pick<Tournament, 'tournamentId' | 'startsAt' | 'entryClosesAt' | 'endsAt'>): TournamentWindow {
+  return {
+    tournamentId: tournament.tournamentId,
+    startsAt: new Date(tournament.startsAt),
+    entryClosesAt: new Date(tournament.entryClosesAt),
+    endsAt: new Date(tournament.endsAt),
   };
 }

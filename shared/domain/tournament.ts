@@ -30,6 +30,7 @@ export function isTournamentId(id: string): boolean {
   return !Number.isNaN(day.getTime()) && tournamentIdOn(day) === id;
 }
 
+/** The calendar of a day, with the entry cutoff a new tournament gets (game-rules.ts). */
 export function windowOf(tournamentId: string): TournamentWindow {
   if (!isTournamentId(tournamentId)) throw new RangeError(`not a tournament id: ${tournamentId}`);
   const startsAt = new Date(`${tournamentId}T00:00:00.000Z`);
@@ -54,13 +55,17 @@ export function phaseAt(window: TournamentWindow, now: Date): TournamentPhase {
   return 'ENDED';
 }
 
-/** Why a player may not enter now, or undefined if they may. The window is checked first. */
+/**
+ * Why a player may not enter now, or undefined if they may, by the tournament's own window and
+ * rules (tournament-record.ts). The window is checked first.
+ */
 export function entryRejection(
   player: { readonly level: number; readonly coins: number },
   window: TournamentWindow,
   now: Date,
+  rules: { readonly minLevel: number; readonly entryFee: number },
 ): EntryRejection | undefined {
-  const { minLevel, entryFee } = gameRules.tournament;
+  const { minLevel, entryFee } = rules;
   if (phaseAt(window, now) !== 'OPEN') return 'ENTRY_CLOSED';
   if (player.level < minLevel) return 'LEVEL_TOO_LOW';
   if (player.coins < entryFee) return 'INSUFFICIENT_COINS';
@@ -68,12 +73,12 @@ export function entryRejection(
 }
 
 /**
- * Seats are numbered from 1 in arrival order; seats 1-35 are group 1, 36-70 group 2, ...
- * so entries that come one after another fill a group before the next one opens.
+ * Seats are numbered from 1 in arrival order; with groups of 35, seats 1-35 are group 1, 36-70
+ * group 2, ... so entries that come one after another fill a group before the next one opens.
  */
-export function groupNumberOfSeat(seat: number): number {
+export function groupNumberOfSeat(seat: number, groupSize: number): number {
   if (!Number.isInteger(seat) || seat < 1) throw new RangeError(`seat must be a positive integer, got ${seat}`);
-  return Math.ceil(seat / gameRules.tournament.groupSize);
+  return Math.ceil(seat / groupSize);
 }
 
 /** Group ids sort in opening order as strings too. */

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../adapters/observability.ts';
+import { traceInvocation } from '../adapters/tracer.ts';
 import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
 import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
 import { isDependencyUnavailable } from '../adapters/dynamo/errors.ts';
@@ -48,9 +49,21 @@ function problemCodeOf(response: HttpResponse): string | undefined {
   }
 }
 
+/** How long before the function's timeout a route gives up and answers (see httpFunction). */
+const TIMEOUT_EARLY_MS = 1_000;
+const TIMED_OUT_RETRY_AFTER_SECONDS = 5;
+const TIMED_OUT_DETAIL =
+  'the request did not finish in time and may have taken effect; retry (an entry, a claim and progress with an Idempotency-Key never apply twice)';
+
 /** Wraps a function of the raw event: Powertools logger context, problem+json error mapping, metrics. */
 export function httpFunction(fn: HttpFunction) {
-  return middy<HttpEvent, HttpResponse, Error, Context>()
+  return middy<HttpEvent, HttpResponse, Error, Context>({
+    // A route still working this close to its timeout answers 503 before Lambda stops it (which
+    // API Gateway would turn into a bare 500). It may have taken effect, so the answer says so.
+    timeoutEarlyInMillis: TIMEOUT_EARLY_MS,
+    timeoutEarlyResponse: () => problem('SERVICE_UNAVAILABLE', TIMED_OUT_DETAIL, undefined, TIMED_OUT_RETRY_AFTER_SECONDS),
+  })
+    .use(traceInvocation())
     .use(injectLambdaContext(logger))
     .handler((event, context) =>
       withInvocationMetrics(async (metrics) => {
@@ -67,5 +80,5 @@ export function httpFunction(fn: HttpFunction) {
  * sent; see `routeRequest`), so no route reads the event itself.
  */
 export function httpHandler<S extends RouteSchemas>(schemas: S, route: HttpRoute<S>) {
-  return httpFunction(async (event, _context, metrics) => route(routeRequest(event, schemas), metrics));
+  return httpFunction(async (event, context, metrics) => route(routeRequest(event, schemas, context), metrics));
 }

@@ -1,5 +1,5 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { z } from 'zod';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import * as z from '../validation.ts';
 import { ApiError, type FieldError } from './problem.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -21,7 +21,7 @@ export function callerId(event: HttpEvent): string {
  * When API Gateway received the request. Rules that depend on time use this rather than the
  * Lambda's clock, so the local stack's movable clock reaches them through the same event field.
  */
-export function requestTime(event: HttpEvent): Date {
+function requestTime(event: HttpEvent): Date {
   return new Date(event.requestContext.timeEpoch);
 }
 
@@ -31,7 +31,7 @@ export function header(event: HttpEvent, name: string): string | undefined {
 }
 
 /** One entry per problem; `root` names the value itself when the issue has no path. */
-export function zodFieldErrors(error: z.ZodError, root = '(body)'): FieldError[] {
+function zodFieldErrors(error: z.core.$ZodError, root = '(body)'): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     const at = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -45,7 +45,7 @@ export function zodFieldErrors(error: z.ZodError, root = '(body)'): FieldError[]
  * Decodes, size-checks and validates a JSON body; every failure is a 4xx `ApiError`. The
  * Content-Type is not enforced: bodies are always JSON, and `curl -d` sends a form type.
  */
-export function jsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
+export function jsonBody<S extends z.core.$ZodType>(event: HttpEvent, schema: S): z.output<S> {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
@@ -68,8 +68,8 @@ function noBody(event: HttpEvent): undefined {
   return undefined;
 }
 
-export function validate<S extends z.ZodType>(schema: S, value: unknown, detail: string, field?: string): z.output<S> {
-  const result = schema.safeParse(value);
+export function validate<S extends z.core.$ZodType>(schema: S, value: unknown, detail: string, field?: string): z.output<S> {
+  const result = z.safeParse(schema, value);
   if (!result.success) throw new ApiError('VALIDATION_ERROR', detail, zodFieldErrors(result.error, field));
   return result.data;
 }
@@ -79,12 +79,12 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, detail:
  * path parameter is then absent, any query parameter and any non-empty body are a 400.
  */
 export interface RouteSchemas {
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
-  readonly body?: z.ZodType;
+  readonly params?: z.core.$ZodType;
+  readonly query?: z.core.$ZodType;
+  readonly body?: z.core.$ZodType;
 }
 
-type Parsed<S extends RouteSchemas, K extends keyof RouteSchemas, None> = S[K] extends z.ZodType ? z.output<S[K]> : None;
+type Parsed<S extends RouteSchemas, K extends keyof RouteSchemas, None> = S[K] extends z.core.$ZodType ? z.output<S[K]> : None;
 type Nothing = Record<string, never>;
 
 export interface RouteRequest<S extends RouteSchemas> {
@@ -97,12 +97,16 @@ export interface RouteRequest<S extends RouteSchemas> {
   readonly body: Parsed<S, 'body', undefined>;
   /** A request header, by case-insensitive name. */
   header(name: string): string | undefined;
+  /** Milliseconds until Lambda stops this invocation: a route that waits on others budgets with it. */
+  remainingMs(): number;
 }
 
 const nothing = z.strictObject({});
 
 /** The route's view of the event: caller first (401), then path, query and body (400 / 413). */
-export function routeRequest<S extends RouteSchemas>(event: HttpEvent, schemas: S): RouteRequest<S> {
+export function routeRequest<S extends RouteSchemas>(event: HttpEvent, schemas: S,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+): RouteRequest<S> {
   const userId = callerId(event);
   const params = validate(schemas.params ?? nothing, event.pathParameters ?? {}, 'path is invalid');
   const query = schemas.query
@@ -117,5 +121,7 @@ export function routeRequest<S extends RouteSchemas>(event: HttpEvent, schemas: 
     query: query as Parsed<S, 'query', Nothing>,
     body: body as Parsed<S, 'body', undefined>,
     header: (name) => header(event, name),
+    // Outside Lambda (a unit test) nothing stops the call.
+    remainingMs: () => context?.getRemainingTimeInMillis() ?? Infinity,
   };
 }

@@ -5,6 +5,7 @@ import { isDependencyUnavailable } from '../adapters/dynamo/errors.ts';
 import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
 import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
+import { traceInvocation } from '../adapters/tracer.ts';
 import { TransientError } from '../adapters/transient-error.ts';
 import { ApiError } from '../http/problem.ts';
 
@@ -26,6 +27,7 @@ class StepFailure extends Error {
  */
 export function workflowStep<I, O>(name: string, step: (input: I, context: Context, metrics: MetricsRecorder) => Promise<O>) {
   return middy<I, O, Error, Context>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger))
     .handler((input, context) =>
       withInvocationMetrics(async (metrics) => {

@@ -1,15 +1,16 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../validation.ts';
 import { now } from '../adapters/clock.ts';
 import { faultPoint, faultPoints } from '../adapters/faults.ts';
 import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
 import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
+import { traceInvocation } from '../adapters/tracer.ts';
 
 /** EventBridge Scheduler sends `{"scheduledTime": "<aws.scheduler.scheduled-time>"}`; a deploy trigger sends nothing. */
-const scheduledEvent = z.object({ scheduledTime: z.iso.datetime({ offset: true }).optional() }).loose();
+const scheduledEvent = z.looseObject({ scheduledTime: z.optional(z.iso.datetime({ offset: true })) });
 
 /**
  * Wraps a scheduled job: it acts for the time it was scheduled for (so a late or replayed run
@@ -18,6 +19,7 @@ const scheduledEvent = z.object({ scheduledTime: z.iso.datetime({ offset: true }
  */
 export function scheduledJob<R>(name: string, job: (at: Date, metrics: MetricsRecorder) => Promise<R>) {
   return middy<unknown, R, Error, Context>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger))
     .handler((event) =>
       withInvocationMetrics(async (metrics) => {

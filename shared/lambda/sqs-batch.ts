@@ -4,6 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
 import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
+import { traceInvocation } from '../adapters/tracer.ts';
 
 /**
  * Wraps an SQS consumer that reports partial batch failures: the records are handled side by
@@ -13,6 +14,7 @@ import { logger } from '../adapters/observability.ts';
  */
 export function sqsBatch(handleRecord: (record: SQSRecord, metrics: MetricsRecorder) => Promise<void>) {
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger))
     .handler((event) =>
       withInvocationMetrics(async (metrics) => {

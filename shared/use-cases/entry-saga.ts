@@ -1,6 +1,6 @@
 import { RESERVATION_TIMEOUT_MS, isEntered } from '../domain/entry.ts';
-import { entryRejection, groupId, groupNumberOfSeat, windowOf } from '../domain/tournament.ts';
-import { gameRules } from '../domain/game-rules.ts';
+import { entryRejection, groupId, groupNumberOfSeat } from '../domain/tournament.ts';
+import { windowOfTournament, type Tournament } from '../domain/tournament-record.ts';
 import type { EntryRepository } from '../adapters/dynamo/entry-repository.ts';
 import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
 import type { UserRepository } from '../adapters/dynamo/user-repository.ts';
@@ -47,37 +47,51 @@ export type SagaTableDeps = Pick<EntrySagaDeps, 'users' | 'tournaments' | 'entri
 /** Tries at taking a seat before giving up; each failed try skips at least one full group. */
 const MAX_SEAT_ATTEMPTS = 8;
 
+/**
+ * The tournament an entry is for: every step judges the entry by its record (window, fee, level,
+ * group size), the rules it was created with, never by today's defaults.
+ */
+async function tournamentOf(deps: Pick<SagaTableDeps, 'tournaments'>, tournamentId: string): Promise<Tournament> {
+  const tournament = await deps.tournaments.getCached(tournamentId);
+  if (!tournament) throw new ApiError('NO_ACTIVE_TOURNAMENT', 'no tournament is running now');
+  return tournament;
+}
+
+/** 'HH:MM' of an instant, UTC. */
+const utcClock = (at: Date) => at.toISOString().slice(11, 16);
+
 /** ValidateEntry: the tournament exists, the player exists, and the rules allow the entry. */
 export async function validateEntry(deps: SagaTableDeps, state: EntrySagaState): Promise<EntrySagaState> {
   await faultPoint(faultPoints.validateEntry);
-  const tournament = await deps.tournaments.getCached(state.tournamentId);
-  if (!tournament) throw new ApiError('NO_ACTIVE_TOURNAMENT', 'no tournament is running now');
+  const tournament = await tournamentOf(deps, state.tournamentId);
   const profile = await deps.users.get(state.userId, { consistent: true });
   if (!profile) throw new ApiError('USER_NOT_FOUND', 'create your profile first with POST /users');
   const next = { ...state, displayName: profile.displayName, fee: tournament.entryFee };
   // Entering again returns the entry the player has, whatever the clock or their coins say now.
   const existing = await deps.entries.get(state.userId, state.tournamentId);
   if (existing && existing.status !== 'REFUNDED') return next;
-  const rejection = entryRejection(profile, windowOf(state.tournamentId), new Date(state.requestedAt));
+  const window = windowOfTournament(tournament);
+  const rejection = entryRejection(profile, window, new Date(state.requestedAt), tournament);
   if (rejection === 'INSUFFICIENT_COINS') {
     throw new ApiError(rejection, `entry costs ${tournament.entryFee} coins; you have ${profile.coins}`);
   }
   if (rejection === 'LEVEL_TOO_LOW') {
-    throw new ApiError(rejection, `entry needs level ${gameRules.tournament.minLevel}; you are level ${profile.level}`);
+    throw new ApiError(rejection, `entry needs level ${tournament.minLevel}; you are level ${profile.level}`);
   }
-  if (rejection) throw new ApiError(rejection, 'entry is open from 00:00 until 12:00 UTC');
+  if (rejection) throw new ApiError(rejection, `entry is open from ${utcClock(window.startsAt)} until ${utcClock(window.entryClosesAt)} UTC`);
   return next;
 }
 
 /** ReserveCoins: the fee leaves the profile and the reservation is recorded, in one commit. */
 export async function reserveCoins(deps: SagaTableDeps, state: EntrySagaState, recorder: MetricsRecorder = noMetrics): Promise<EntrySagaState> {
   await faultPoint(faultPoints.reserveCoins);
-  const fee = state.fee ?? gameRules.tournament.entryFee;
+  const { entryFee: fee, minLevel } = await tournamentOf(deps, state.tournamentId);
   const at = new Date(state.requestedAt);
   const outcome = await deps.entries.reserve({
     userId: state.userId,
     tournamentId: state.tournamentId,
     fee,
+    minLevel,
     at,
     expiresAt: new Date(at.getTime() + RESERVATION_TIMEOUT_MS),
   });
@@ -86,7 +100,7 @@ export async function reserveCoins(deps: SagaTableDeps, state: EntrySagaState, r
     // The profile changed since validation (another spend, a race): say which rule now fails.
     const profile = await deps.users.get(state.userId, { consistent: true });
     if (!profile) throw new ApiError('USER_NOT_FOUND', 'create your profile first with POST /users');
-    if (profile.level < gameRules.tournament.minLevel) throw new ApiError('LEVEL_TOO_LOW', `entry needs level ${gameRules.tournament.minLevel}`);
+    if (profile.level < minLevel) throw new ApiError('LEVEL_TOO_LOW', `entry needs level ${minLevel}`);
     throw new ApiError('INSUFFICIENT_COINS', `entry costs ${fee} coins; you have ${profile.coins}`);
   }
   if (outcome === 'reserved') {
@@ -100,9 +114,10 @@ export async function reserveCoins(deps: SagaTableDeps, state: EntrySagaState, r
 export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Promise<EntrySagaState> {
   await faultPoint(faultPoints.joinGroup);
   const { userId, tournamentId } = state;
+  const { groupSize } = await tournamentOf(deps, tournamentId);
   // A seat is given up only when its group turned out full: a join that failed for another reason
   // (the level moved, a transaction collided) tries again on the same seat, so no seat is wasted
-  // and groups fill to 35 even while their players level up.
+  // and groups fill up even while their players level up.
   let seat: number | undefined;
   for (let attempt = 0; attempt < MAX_SEAT_ATTEMPTS; attempt++) {
     const existing = await deps.entries.get(userId, tournamentId);
@@ -116,23 +131,26 @@ export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Pro
     seat ??= await deps.seats.next(tournamentId).catch((error: unknown) => {
       throw new TransientError(`no seat could be taken: ${(error as Error).message}`);
     });
-    const groupNumber = groupNumberOfSeat(seat);
+    const groupNumber = groupNumberOfSeat(seat, groupSize);
+    const joining = { groupId: groupId(groupNumber), at: now() };
     const outcome = await deps.entries.join({
       userId,
       tournamentId,
-      groupId: groupId(groupNumber),
+      groupId: joining.groupId,
+      groupSize,
       displayName: profile.displayName,
       levelAtEntry: profile.level,
-      at: now(),
+      at: joining.at,
     });
     if (outcome === 'joined') {
       await faultPoint(faultPoints.joinGroupAfterCommit);
-      const joined = await deps.entries.get(userId, tournamentId);
-      await showOnGroupBoard(deps, { tournamentId, groupId: joined!.groupId!, userId, displayName: profile.displayName, at: joined!.joinedAt! });
-      return { ...state, groupId: joined?.groupId, joinedAt: joined?.joinedAt };
+      // The commit wrote this group and time, and a joined entry never changes them: no read back.
+      const joinedAt = joining.at.toISOString();
+      await showOnGroupBoard(deps, { tournamentId, groupId: joining.groupId, userId, displayName: profile.displayName, at: joinedAt });
+      return { ...state, groupId: joining.groupId, joinedAt };
     }
     if (outcome === 'group-full') {
-      await deps.seats.skipTo(tournamentId, groupNumber * gameRules.tournament.groupSize);
+      await deps.seats.skipTo(tournamentId, groupNumber * groupSize);
       seat = undefined;
     }
     // 'conflict': another transaction touched one of the items; 'not-reserved': another execution
@@ -161,15 +179,28 @@ async function showOnGroupBoard(
 /** ConfirmReservation: the saga is done; the response shows the coins left. */
 export async function confirmReservation(deps: SagaTableDeps, state: EntrySagaState, recorder: MetricsRecorder = noMetrics): Promise<EntrySagaState> {
   await faultPoint(faultPoints.confirmReservation);
-  if (await deps.entries.confirm(state.userId, state.tournamentId, now())) {
+  const confirmed = await deps.entries.confirm(state.userId, state.tournamentId, now());
+  if (confirmed) {
     // Counted by whoever confirms: this saga, or the sweeper (SweptReservationsConfirmed).
     recorder.record(metrics.entriesConfirmed, 1);
     await faultPoint(faultPoints.confirmReservationAfterCommit);
   }
+  // Confirmed just now: the entry was JOINED, in the group JoinGroup handed on (a joined entry
+  // never changes group), so nothing needs reading back. Otherwise (a retry, the sweeper first,
+  // or not joined at all) the entry says what it is.
+  const seat =
+    confirmed && state.groupId !== undefined && state.joinedAt !== undefined
+      ? { groupId: state.groupId, joinedAt: state.joinedAt }
+      : await seatOf(deps, state);
+  const profile = await deps.users.get(state.userId, { consistent: true });
+  return { ...state, groupId: seat.groupId, joinedAt: seat.joinedAt, coins: profile?.coins };
+}
+
+/** The entry's group and join time, as the entry item has them; it must have joined. */
+async function seatOf(deps: Pick<SagaTableDeps, 'entries'>, state: EntrySagaState): Promise<{ groupId: string; joinedAt: string }> {
   const entry = await deps.entries.get(state.userId, state.tournamentId);
   if (!isEntered(entry)) throw new ReservationNotHeld(`the entry is ${entry?.status ?? 'missing'}`);
-  const profile = await deps.users.get(state.userId, { consistent: true });
-  return { ...state, groupId: entry.groupId, joinedAt: entry.joinedAt, coins: profile?.coins };
+  return entry;
 }
 
 /** RefundReservation: the compensation. Gives the fee back only if the player never joined. */
@@ -185,6 +216,6 @@ export async function refundReservation(deps: SagaTableDeps, state: EntrySagaSta
 }
 
 /** The reservation is not RESERVED any more, so this execution may not join with it. */
-export class ReservationNotHeld extends Error {
+class ReservationNotHeld extends Error {
   override readonly name = 'ReservationNotHeld';
 }

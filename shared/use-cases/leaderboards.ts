@@ -53,7 +53,7 @@ export async function groupLeaderboard(
   input: { userId: string; tournament: string; now: Date },
 ): Promise<{ tournamentId: string; groupId: string; entries: GroupBoardEntry[] }> {
   const tournament = await tournamentNamed(deps.tournaments, input.tournament, input.now);
-  const entry = await deps.entries.get(input.userId, tournament.tournamentId);
+  const entry = await deps.entries.getForGroup(input.userId, tournament.tournamentId);
   if (!isEntered(entry)) throw new ApiError('NOT_PARTICIPATING', `you did not enter ${tournament.tournamentId}`);
   return {
     tournamentId: tournament.tournamentId,
@@ -128,7 +128,7 @@ export function encodeCursor(last: BoardPosition): string {
 /** Largest millisecond a board holds (15 digits, see board-order.ts). */
 const CURSOR_MS_LIMIT = 10 ** 15;
 
-export function decodeCursor(cursor: string): BoardPosition {
+function decodeCursor(cursor: string): BoardPosition {
   try {
     const { v, t, u } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; t?: unknown; u?: unknown };
     if (
@@ -194,6 +194,7 @@ async function unavailableIfDown<T>(read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (error) {
     logger.warn('global board unavailable', { error: error as Error });
-    throw new ApiError('SERVICE_UNAVAILABLE', 'the leaderboard is unavailable right now; retry later');
+    // An honest 503 says when to come back, as the other 503s do (Redis' own timeouts are 1-2 s).
+    throw new ApiError('SERVICE_UNAVAILABLE', 'the leaderboard is unavailable right now; retry in a few seconds', undefined, 5);
   }
 }

@@ -10,13 +10,12 @@ import { ApiError } from '../http/problem.ts';
  * catches up at the first level-up or the next rebuild.
  */
 export async function createProfile(
-  deps: { users: UserRepository; boards: () => Leaderboards },
+  deps: { users: UserRepository; boards: Leaderboards },
   input: { userId: string; displayName: string; now: Date },
 ): Promise<{ created: boolean; profile: OwnProfile }> {
   const { created, profile } = await deps.users.createIfAbsent(newProfile(input.userId, input.displayName, input.now));
   if (created) {
-    await deps
-      .boards()
+    await deps.boards
       .setLevel({ userId: profile.userId, displayName: profile.displayName, level: profile.level, reachedAt: profile.levelReachedAt })
       .catch((error: unknown) => logger.warn('could not add the new player to the global board', { error: error as Error }));
   }

@@ -73,7 +73,7 @@ export async function rebuildGroupBoards(
 }
 
 /** Segments of the profiles' parallel scan: segments read side by side, each by one Map iteration. */
-export const REBUILD_SEGMENTS = 16;
+const REBUILD_SEGMENTS = 16;
 /** Groups rebuilt by one worker invocation (one Query and one MULTI each). */
 const GROUPS_PER_REBUILD_BATCH = 50;
 

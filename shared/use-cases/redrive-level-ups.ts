@@ -1,4 +1,3 @@
-import { PENDING_SHARDS } from '../adapters/dynamo/keys.ts';
 import { logger } from '../adapters/observability.ts';
 import { previousTournamentId, tournamentIdOn, windowOf } from '../domain/tournament.ts';
 import { scoreLevelUp, type ScoreDeps } from './score-level-up.ts';
@@ -18,17 +17,10 @@ export async function redriveUnscoredLevelUps(deps: ScoreDeps, now: Date): Promi
   let scored = 0;
   for (const tournamentId of [previousTournamentId(today), today]) {
     const until = windowOf(tournamentId).endsAt;
-    for (let shard = 0; shard < PENDING_SHARDS; shard++) {
-      let next: Record<string, unknown> | undefined;
-      do {
-        const page = await deps.outbox.unscoredPage(tournamentId, shard, until, next);
-        for (const levelUp of page.levelUps) {
-          if (scored >= MAX_PER_RUN) return { scored, remaining: true };
-          await scoreLevelUp(deps, levelUp, now);
-          scored++;
-        }
-        next = page.next;
-      } while (next);
+    for await (const levelUp of deps.outbox.unscored(tournamentId, until)) {
+      if (scored >= MAX_PER_RUN) return { scored, remaining: true };
+      await scoreLevelUp(deps, levelUp, now);
+      scored++;
     }
   }
   logger.info('unscored level-ups redriven', { scored });

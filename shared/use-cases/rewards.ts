@@ -32,24 +32,33 @@ export async function claimReward(
 ): Promise<ClaimResult> {
   const tournament = await tournamentNamed(deps.tournaments, input.tournament, input.now);
   const { tournamentId } = tournament;
-  const entry = await deps.entries.get(input.userId, tournamentId);
+  const entry = await deps.entries.getForGroup(input.userId, tournamentId);
   if (!isEntered(entry)) throw new ApiError('NOT_PARTICIPATING', `you did not enter ${tournamentId}`);
+  const seat = { tournamentId, groupId: entry.groupId, userId: input.userId };
 
-  const attempt = async (): Promise<ClaimResult> => {
+  /** The claim was made before (an earlier call, a racing one): its mark on the member is the answer. */
+  const claimedBefore = async (): Promise<ClaimResult> => {
     const member = await deps.members.get(tournamentId, entry.groupId, input.userId);
     if (!member) throw new ApiError('NOT_PARTICIPATING', `you are not in a group of ${tournamentId}`);
-    if (member.claimedAt !== undefined) {
-      return { tournamentId, rank: member.finalRank!, coinsEarned: member.reward ?? 0, coins: member.coinsAfterClaim! };
-    }
+    if (member.claimedAt === undefined) throw new TransientError('claim refused, yet not marked');
+    return { tournamentId, rank: member.finalRank!, coinsEarned: member.reward ?? 0, coins: member.coinsAfterClaim! };
+  };
+
+  // The member is not read first: a first claim (the common case) needs only the standing and the
+  // balance, and the commit's claim condition is what makes it happen once, whatever was read.
+  const attempt = async (): Promise<ClaimResult> => {
     const group = await deps.groups.get(tournamentId, entry.groupId);
     const standing = group?.standings?.find((s) => s.userId === input.userId);
     if (!standing) throw notSealedYet(tournament, input.now);
     const profile = await deps.users.get(input.userId, { consistent: true });
     if (!profile) throw new ApiError('USER_NOT_FOUND', 'your profile is gone');
-    const outcome = await deps.members.claim(member, standing, profile.coins, input.now);
-    if (outcome === 'claimed') recorder.record(metrics.rewardCoinsPaid, standing.reward);
-    if (outcome === 'claimed') return { tournamentId, rank: standing.rank, coinsEarned: standing.reward, coins: profile.coins + standing.reward };
-    // Claimed by a racing call (answer from its mark) or the balance moved: read again.
+    const outcome = await deps.members.claim(seat, standing, profile.coins, input.now);
+    if (outcome === 'claimed') {
+      recorder.record(metrics.rewardCoinsPaid, standing.reward);
+      return { tournamentId, rank: standing.rank, coinsEarned: standing.reward, coins: profile.coins + standing.reward };
+    }
+    if (outcome === 'already-claimed') return claimedBefore();
+    // The balance moved since it was read, or another transaction collided: read again.
     throw new TransientError(`claim ${outcome}`);
   };
   return retryTransient(attempt).catch((error: unknown) => {

@@ -33,9 +33,11 @@ export async function scoreLevelUp(deps: ScoreDeps, event: UserLeveledUp, now: D
   recorder.record(member ? metrics.levelUpsScored : metrics.levelUpsSkipped, 1);
   recorder.record(metrics.outboxLag, Math.max(0, now.getTime() - new Date(event.at).getTime()));
 
-  const profile = await deps.users.get(event.userId);
-  if (profile) {
-    await deps.boards.setLevel({ userId: event.userId, displayName: profile.displayName, level: event.toLevel, reachedAt: event.at });
+  // The global board shows the player's name: an entrant's member item carries it (copied from
+  // the profile at the join; names never change), so only a player not entered costs a read.
+  const displayName = member?.displayName ?? (await deps.users.get(event.userId))?.displayName;
+  if (displayName !== undefined) {
+    await deps.boards.setLevel({ userId: event.userId, displayName, level: event.toLevel, reachedAt: event.at });
   }
   if (member) {
     await deps.boards.setGroupScore({

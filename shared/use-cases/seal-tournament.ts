@@ -1,10 +1,14 @@
 import pLimit from 'p-limit';
+import { tournamentSealedDetail, tournamentSealedEventId, tournamentSealedType, type TournamentSealed } from '../../events/tournament-sealed.ts';
 import { sealDecision, sealFanOut, sealStandings } from '../domain/seal.ts';
 import { groupRanges, previousTournamentId, tournamentIdOn, windowOf } from '../domain/tournament.ts';
 import type { GroupRepository } from '../adapters/dynamo/group-repository.ts';
 import type { LevelUpOutbox } from '../adapters/dynamo/level-up-outbox.ts';
 import type { MemberRepository } from '../adapters/dynamo/member-repository.ts';
 import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
+import type { DomainEventPublisher } from '../adapters/event-bus.ts';
+import { faultPoint, faultPoints } from '../adapters/faults.ts';
+import { TransientError } from '../adapters/transient-error.ts';
 import { logger } from '../adapters/observability.ts';
 import { metrics, noMetrics, type MetricsRecorder } from '../adapters/metrics.ts';
 
@@ -74,7 +78,11 @@ export interface BatchSealed {
   readonly sealed: number;
   readonly alreadySealed: number;
   readonly members: number;
+  /** Coins the batch's groups pay out by their final standings (for the TournamentSealed event). */
+  readonly rewardCoins: number;
 }
+
+const rewardsOf = (standings: readonly { reward: number }[]) => standings.reduce((sum, s) => sum + s.reward, 0);
 
 /** SealGroups worker: fixes the final standings of the groups numbered from..to. */
 export async function sealGroupBatch(
@@ -88,17 +96,24 @@ export async function sealGroupBatch(
   const outcomes = await Promise.all(
     (await deps.groups.inRange(batch.tournamentId, batch.from, batch.to)).map((group) =>
       limit(async () => {
-        if (group.sealedAt !== undefined) return { sealed: false, members: group.standings?.length ?? 0 };
+        if (group.sealedAt !== undefined) {
+          return { sealed: false, members: group.standings?.length ?? 0, rewardCoins: rewardsOf(group.standings ?? []) };
+        }
         const members = await deps.members.ofGroup(batch.tournamentId, group.groupId);
         // The tournament's own rewards: the rules it was created with, not today's defaults.
         const standings = sealStandings(members, tournament.rewards);
         const sealed = await deps.groups.seal(batch.tournamentId, group.groupId, standings, now);
-        return { sealed, members: members.length };
+        return { sealed, members: members.length, rewardCoins: rewardsOf(standings) };
       }),
     ),
   );
   const sealed = outcomes.filter((o) => o.sealed).length;
-  return { sealed, alreadySealed: outcomes.length - sealed, members: outcomes.reduce((sum, o) => sum + o.members, 0) };
+  return {
+    sealed,
+    alreadySealed: outcomes.length - sealed,
+    members: outcomes.reduce((sum, o) => sum + o.members, 0),
+    rewardCoins: outcomes.reduce((sum, o) => sum + o.rewardCoins, 0),
+  };
 }
 
 export interface SealResult {
@@ -108,38 +123,79 @@ export interface SealResult {
   readonly members: number;
   /** Level-ups of the day that were still unscored when the deadline forced the seal. */
   readonly unscored: number;
+  /** The TournamentSealed event's id (its dedupe key), published on the game's bus. */
+  readonly eventId: string;
 }
 
-/** FinishSeal: every group is sealed, so the tournament is CLOSED and claims open. */
+/**
+ * FinishSeal: every group is sealed, so the tournament is CLOSED and claims open; then the day's
+ * TournamentSealed event goes to the game's bus, only once the close is committed.
+ *
+ * A retried attempt (Step Functions retries this Task; an operator may redrive it) finds the day
+ * already CLOSED and publishes again: the event is built from what is committed (the first
+ * close's time, the tournament's own reward table) and from the step's input, which a retry gets
+ * unchanged, so every publication carries the same detail and the same `eventId` for consumers
+ * to dedupe on.
+ */
 export async function finishSeal(
-  deps: Pick<SealDeps, 'tournaments'>,
+  deps: Pick<SealDeps, 'tournaments'> & { readonly events: DomainEventPublisher },
   input: { tournamentId: string; check: SealCheck; batches: readonly BatchSealed[] },
   now: Date,
   recorder: MetricsRecorder = noMetrics,
 ): Promise<SealResult> {
   const closed = await deps.tournaments.close(input.tournamentId, now);
-  const result: SealResult = {
+  const record = await deps.tournaments.getClosed(input.tournamentId);
+  if (!record) throw new Error(`tournament ${input.tournamentId} is not closed after FinishSeal's close`);
+  const groups = input.batches.reduce((sum, b) => sum + b.sealed + b.alreadySealed, 0);
+  const members = input.batches.reduce((sum, b) => sum + b.members, 0);
+  const unscored = input.check.ready ? input.check.unscored : 0;
+  const detail: TournamentSealed = tournamentSealedDetail.parse({
+    eventId: tournamentSealedEventId(input.tournamentId),
     tournamentId: input.tournamentId,
-    closed,
-    groups: input.batches.reduce((sum, b) => sum + b.sealed + b.alreadySealed, 0),
-    members: input.batches.reduce((sum, b) => sum + b.members, 0),
-    unscored: input.check.ready ? input.check.unscored : 0,
-  };
+    sealedAt: record.closedAt,
+    groups,
+    entrants: members,
+    rewards: { totalCoins: input.batches.reduce((sum, b) => sum + b.rewardCoins, 0), table: record.tournament.rewards },
+    levelUpsLeftUnscored: unscored,
+  });
+  await publishSealed(deps.events, detail);
+  const result: SealResult = { tournamentId: input.tournamentId, closed, groups, members, unscored, eventId: detail.eventId };
   logger.info('tournament sealed', { ...result });
-  recorder.record(metrics.tournamentsSealed, 1);
-  recorder.record(metrics.sealDuration, Math.max(0, now.getTime() - windowOf(input.tournamentId).endsAt.getTime()));
-  recorder.record(metrics.groupsSealed, input.batches.reduce((sum, b) => sum + b.sealed, 0));
-  recorder.record(metrics.levelUpsLeftUnscored, result.unscored);
+  // Once per day, by the attempt that closed it: a retry after the close is not a second seal.
+  if (closed) {
+    recorder.record(metrics.tournamentsSealed, 1);
+    recorder.record(metrics.sealDuration, Math.max(0, now.getTime() - windowOf(input.tournamentId).endsAt.getTime()));
+    recorder.record(metrics.groupsSealed, input.batches.reduce((sum, b) => sum + b.sealed, 0));
+    recorder.record(metrics.levelUpsLeftUnscored, unscored);
+  }
   return result;
 }
 
+/**
+ * Puts the day's TournamentSealed on the bus. The day is CLOSED by now, and no later step or
+ * run publishes it (a second seal execution of the day stops at AlreadyClosed): only a retry of
+ * this step does. So every failure here leaves as a TransientError, the error the Task's Retry
+ * policy retries (4 attempts, 2-16 s apart); when they are spent the execution fails
+ * (SealWorkflowFailed pages) and a redrive runs this step again.
+ */
+async function publishSealed(events: DomainEventPublisher, detail: TournamentSealed): Promise<void> {
+  try {
+    await faultPoint(faultPoints.finishSealAfterCommit);
+    await events.publish({ ...tournamentSealedType, detail });
+    await faultPoint(faultPoints.finishSealAfterPublish);
+  } catch (error) {
+    if (error instanceof TransientError) throw error;
+    throw new TransientError(`day ${detail.tournamentId} is sealed but its TournamentSealed event is not confirmed: ${String(error)}`, { cause: error });
+  }
+}
+
 /** How long after a day's end its seal may take before someone is paged (01:00 UTC). */
-export const SEAL_DEADLINE_MS = 60 * 60 * 1000;
+const SEAL_DEADLINE_MS = 60 * 60 * 1000;
 
 export type SealStart = 'started' | 'already-started' | 'already-closed' | 'missing';
 
 /** The execution name of a day's seal: one per day, so a second start changes nothing. */
-export const sealExecutionName = (tournamentId: string) => `seal-${tournamentId}`;
+const sealExecutionName = (tournamentId: string) => `seal-${tournamentId}`;
 
 /** Starts executions of the seal workflow by name (WorkflowStarter). */
 export interface SealWorkflow {

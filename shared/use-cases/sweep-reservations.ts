@@ -1,5 +1,4 @@
 import { previousTournamentId, tournamentIdOn } from '../domain/tournament.ts';
-import { PENDING_SHARDS } from '../adapters/dynamo/keys.ts';
 import type { EntryRepository } from '../adapters/dynamo/entry-repository.ts';
 import { metrics, noMetrics, type MetricsRecorder } from '../adapters/metrics.ts';
 
@@ -20,11 +19,9 @@ export async function sweepReservations(entries: EntryRepository, at: Date, reco
   let refunded = 0;
   let confirmed = 0;
   for (const tournamentId of tournamentIds) {
-    for (let shard = 0; shard < PENDING_SHARDS; shard++) {
-      for (const entry of await entries.listExpired(tournamentId, shard, at)) {
-        if (entry.status === 'RESERVED' && (await entries.refund(entry.userId, tournamentId, at)) === 'refunded') refunded++;
-        if (entry.status === 'JOINED' && (await entries.confirm(entry.userId, tournamentId, at))) confirmed++;
-      }
+    for await (const entry of entries.expired(tournamentId, at)) {
+      if (entry.status === 'RESERVED' && (await entries.refund(entry.userId, tournamentId, at)) === 'refunded') refunded++;
+      if (entry.status === 'JOINED' && (await entries.confirm(entry.userId, tournamentId, at))) confirmed++;
     }
   }
   recorder.record(metrics.reservationsRefunded, refunded);

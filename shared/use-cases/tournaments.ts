@@ -1,5 +1,5 @@
-import { newTournament, type Tournament } from '../domain/tournament-record.ts';
-import { phaseAt, tournamentIdOn, windowOf } from '../domain/tournament.ts';
+import { newTournament, windowOfTournament, type Tournament } from '../domain/tournament-record.ts';
+import { phaseAt, tournamentIdOn } from '../domain/tournament.ts';
 import type { TournamentRepository } from '../adapters/dynamo/tournament-repository.ts';
 import { ApiError } from '../http/problem.ts';
 
@@ -21,7 +21,7 @@ export interface CurrentTournamentView extends Omit<Tournament, 'state' | 'creat
 export async function currentTournament(tournaments: TournamentRepository, now: Date): Promise<CurrentTournamentView> {
   const tournamentId = tournamentIdOn(now);
   const tournament = await tournaments.getCached(tournamentId);
-  const phase = phaseAt(windowOf(tournamentId), now);
+  const phase = tournament && phaseAt(windowOfTournament(tournament), now);
   if (!tournament || (phase !== 'OPEN' && phase !== 'ENTRY_CLOSED')) {
     throw new ApiError('NO_ACTIVE_TOURNAMENT', 'no tournament is running now');
   }

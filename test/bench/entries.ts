@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { subjectFor } from '../../infra/local/jwt-issuer.ts';
 import { createTableRef } from '../../shared/adapters/dynamo/client.ts';
-import { keys } from '../../shared/adapters/dynamo/keys.ts';
+import { profileItem } from '../../shared/adapters/dynamo/items/profile.ts';
+import { gameRules } from '../../shared/domain/game-rules.ts';
 import { newProfile } from '../../shared/domain/profile.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack } from '../support/local-stack.ts';
 import { DynamoDbWriteCounter, type WriteReport } from './dynamodb-write-counter.ts';
+import { positiveIntegerEnv } from './env.ts';
 import { spawnFloorServer } from './floor-process.ts';
 
 export interface EntriesSide {
@@ -26,7 +28,37 @@ export interface EntriesReport {
   readonly stack: EntriesSide;
   /** stack entries/s ÷ floor entries/s. */
   readonly ratio: number;
+  readonly duplicates: DuplicatesReport;
 }
+
+/** A rush of duplicates: each player sends the same entry several times at once. */
+export interface DuplicatesReport {
+  readonly players: number;
+  readonly requestsPerPlayer: number;
+  /** The rush's requests (players x requestsPerPlayer); retries of its 409s and 503s come on top. */
+  readonly requests: number;
+  readonly retries: number;
+  /** Entry saga executions started for these players, retries included. */
+  readonly sagas: number;
+  /** sagas per 1,000 of the rush's requests; the goal is one per player (1000 / requestsPerPlayer). */
+  readonly sagasPerThousand: number;
+  /** The rush's first answers by status. */
+  readonly statuses: Readonly<Record<string, number>>;
+  /** Players not charged exactly once (must be 0). */
+  readonly mischarged: number;
+  /** Players with a request still not answered with the entry after its retries (must be 0). */
+  readonly unentered: number;
+  readonly seconds: number;
+}
+
+/** The duplicate rush's size: 100 players x 10 requests at once (1,000 requests). */
+const DUPLICATE_PLAYERS = positiveIntegerEnv('BENCH_DUPLICATE_PLAYERS', 100);
+const DUPLICATE_REQUESTS = positiveIntegerEnv('BENCH_DUPLICATE_REQUESTS', 10);
+/** What a seeded player has (a new profile's coins), and what entering costs it. */
+const SEEDED_COINS = gameRules.profile.startCoins;
+const ENTRY_FEE = gameRules.tournament.entryFee;
+/** A client's retries of a 409 IDEMPOTENCY_IN_PROGRESS or a 503 are bounded (and wait Retry-After). */
+const MAX_DUPLICATE_RETRIES = 30;
 
 /** Today at 01:00 UTC: inside the entry window whenever the bench runs. */
 const morning = () => `${new Date().toISOString().slice(0, 10)}T01:00:00Z`;
@@ -41,7 +73,7 @@ async function seedEligible(endpoint: string, tableName: string, userIds: readon
   for (let i = 0; i < userIds.length; i += 25) {
     const items = userIds.slice(i, i + 25).map((userId) => ({
       PutRequest: {
-        Item: { ...keys.profile(userId), entity: 'PROFILE', ...newProfile(userId, userId, at), level: 10, updatedAt: at.toISOString() },
+        Item: { ...profileItem.key(userId), entity: 'PROFILE', ...newProfile(userId, userId, at), level: 10, updatedAt: at.toISOString() },
       },
     }));
     await table.doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: items } }));
@@ -128,5 +160,87 @@ export async function benchEntries(args: {
   const stackSide = { ...stackRun, writes: counter.report() };
   log(`entries stack: ${stackRun.entriesPerSec.toFixed(0)}/s, p50 ${stackRun.p50Ms.toFixed(1)} ms, failed ${stackRun.failed}`);
 
-  return { burst: count, concurrency, floor: floorSide, stack: stackSide, ratio: stackRun.entriesPerSec / floorRun.entriesPerSec };
+  const duplicates = await duplicateRush({ stackUrl: stack.url, dynamodbEndpoint, tableName, run, concurrency, log });
+  return { burst: count, concurrency, floor: floorSide, stack: stackSide, ratio: stackRun.entriesPerSec / floorRun.entriesPerSec, duplicates };
+}
+
+/**
+ * Players who each send the same entry `DUPLICATE_REQUESTS` times at once (double taps, retrying
+ * clients at 00:00), `concurrency` players at a time. Answers of 409 IDEMPOTENCY_IN_PROGRESS and
+ * 503 are retried after their Retry-After, as a client would. Reports the entry saga executions
+ * started for these players per 1,000 of the rush's requests (Powertools idempotency: one per
+ * player), and checks every player entered and paid once.
+ */
+async function duplicateRush(args: {
+  stackUrl: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  run: string;
+  concurrency: number;
+  log: (line: string) => void;
+}): Promise<DuplicatesReport> {
+  const { stackUrl, dynamodbEndpoint, tableName, run, log } = args;
+  const api = new ApiClient(stackUrl);
+  const usernames = Array.from({ length: DUPLICATE_PLAYERS }, (_, i) => `bench-duplicate-${run}-${i}`);
+  const subs = usernames.map(subjectFor);
+  await seedEligible(dynamodbEndpoint, tableName, subs);
+  const tokens: string[] = [];
+  for (let i = 0; i < usernames.length; i += 50) {
+    tokens.push(...(await Promise.all(usernames.slice(i, i + 50).map(async (name) => (await api.signIn(name)).token))));
+  }
+  const { body: machines } = await api.get('/_local/state-machines');
+  const sagaArn = machines.items.find((m: { type: string }) => m.type === 'EXPRESS').stateMachineArn as string;
+
+  const statuses: Record<string, number> = {};
+  let retries = 0;
+  let unentered = 0;
+  const enter = async (token: string) => {
+    const response = await fetch(`${stackUrl}/tournaments/current/entries`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    return response;
+  };
+  // Each request is its own client's: one told to retry (409 in progress, 503) retries on its own.
+  const untilAnswered = async (token: string, first: Response): Promise<boolean> => {
+    let last = first;
+    for (let attempt = 0; attempt < MAX_DUPLICATE_RETRIES && (last.status === 409 || last.status === 503); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Number(last.headers.get('retry-after') ?? 1) * 1000));
+      retries++;
+      last = await enter(token);
+    }
+    return last.status === 200 || last.status === 201;
+  };
+  const rushOne = async (token: string) => {
+    const answers = await Promise.all(Array.from({ length: DUPLICATE_REQUESTS }, () => enter(token)));
+    for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+    const answered = await Promise.all(answers.map((a) => untilAnswered(token, a)));
+    if (answered.some((ok) => !ok)) unentered++;
+  };
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < tokens.length; i = next++) await rushOne(tokens[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(args.concurrency, tokens.length) }, worker));
+  const seconds = (performance.now() - started) / 1000;
+
+  // The local stack keeps each state machine's newest 1,000 executions, newest first: enough
+  // for this rush's (a count of 1,000 would mean the figure is capped, not measured).
+  const { body: executions } = await api.get(`/_local/executions?stateMachineArn=${encodeURIComponent(sagaArn)}&limit=1000`);
+  const ours = new Set(subs);
+  const sagas = executions.items.filter((e: { input?: { userId?: string } }) => ours.has(e.input?.userId ?? '')).length;
+
+  const table = createTableRef({ tableName, endpoint: dynamodbEndpoint });
+  let mischarged = 0;
+  try {
+    for (const sub of subs) {
+      const { Item } = await table.doc.send(new GetCommand({ TableName: tableName, Key: profileItem.key(sub), ConsistentRead: true }));
+      if (Item?.['coins'] !== SEEDED_COINS - ENTRY_FEE) mischarged++;
+    }
+  } finally {
+    table.doc.destroy();
+  }
+  const requests = DUPLICATE_PLAYERS * DUPLICATE_REQUESTS;
+  const report = { players: DUPLICATE_PLAYERS, requestsPerPlayer: DUPLICATE_REQUESTS, requests, retries, sagas, sagasPerThousand: (sagas / requests) * 1000, statuses, mischarged, unentered, seconds };
+  log(`entries duplicates: ${sagas} sagas for ${requests} requests of ${DUPLICATE_PLAYERS} players (${report.sagasPerThousand.toFixed(0)} per 1,000), statuses ${JSON.stringify(statuses)}, ${retries} retries, mischarged ${mischarged}, unentered ${unentered}`);
+  return report;
 }

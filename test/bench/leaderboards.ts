@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { DynamoDbStreamPoller, fileCheckpoint } from '../../infra/local/dynamodb-stream.ts';
 import { subjectFor } from '../../infra/local/jwt-issuer.ts';
 import { createTableRef } from '../../shared/adapters/dynamo/client.ts';
-import { keys } from '../../shared/adapters/dynamo/keys.ts';
+import { profileItem } from '../../shared/adapters/dynamo/items/profile.ts';
 import { newProfile } from '../../shared/domain/profile.ts';
 import { createRedis } from '../../shared/adapters/redis/client.ts';
 import { redisKeys } from '../../shared/adapters/redis/keys.ts';
@@ -122,7 +122,7 @@ async function seedEligible(endpoint: string, tableName: string, users: readonly
       const items = users.slice(i, i + 25).map(({ userId, displayName }) => ({
         PutRequest: {
           Item: {
-            ...keys.profile(userId),
+            ...profileItem.key(userId),
             entity: 'PROFILE',
             ...newProfile(userId, displayName, at),
             level: LEVEL_AT_ENTRY,

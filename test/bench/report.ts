@@ -1,5 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundlesTable, type BundlesReport } from './bundles.ts';
+import { costsTable } from './costs-report.ts';
+import type { CostsReport } from './costs.ts';
 import type { EntriesReport } from './entries.ts';
 import type { LeaderboardsReport } from './leaderboards.ts';
 import type { RebuildReport, SealReport } from './seal-and-rebuild.ts';
@@ -15,9 +18,11 @@ export interface BenchReport {
   readonly players: number;
   readonly settings: LoadSettings;
   /** Each phase is absent when skipped (BENCH_PHASES, BENCH_LEADERBOARDS=0). */
+  readonly bundles?: BundlesReport;
   readonly comparisons?: readonly Comparison[];
   readonly entries?: EntriesReport;
   readonly leaderboards?: LeaderboardsReport;
+  readonly costs?: CostsReport;
   readonly seal?: SealReport;
   readonly rebuild?: RebuildReport;
 }
@@ -61,9 +66,11 @@ export function markdownTable(report: BenchReport): string {
   return [
     `node ${report.node}, ${report.cpus} CPUs, load average ${report.loadAverage.toFixed(1)} at the start`,
     '',
+    ...(report.bundles ? [bundlesTable(report.bundles), ''] : []),
     ...(rows.length > 0 ? routes : []),
     ...(report.entries ? [entriesTable(report.entries)] : []),
     ...(report.leaderboards ? ['', leaderboardsTables(report.leaderboards)] : []),
+    ...(report.costs ? ['', costsTable(report.costs)] : []),
     ...(report.seal ? ['', sealTable(report.seal)] : []),
     ...(report.rebuild ? ['', rebuildTable(report.rebuild)] : []),
   ].join('\n');
@@ -105,7 +112,19 @@ function entriesTable(e: EntriesReport): string {
     row('stack: the Step Functions saga', e.stack),
     '',
     `entries ratio (stack/floor): ${e.ratio.toFixed(2)}`,
+    '',
+    duplicatesLine(e.duplicates),
   ].join('\n');
+}
+
+/** The duplicate rush: saga executions per 1,000 duplicate entry requests, against one per player. */
+function duplicatesLine(d: EntriesReport['duplicates']): string {
+  const statuses = Object.entries(d.statuses).map(([status, n]) => `${status}×${n}`).join(', ');
+  return (
+    `entry duplicates (${d.players} players × ${d.requestsPerPlayer} requests at once): ` +
+    `${d.sagasPerThousand.toFixed(0)} saga executions per 1,000 requests (goal ${(1000 / d.requestsPerPlayer).toFixed(0)}: one per player; ` +
+    `${d.sagas} for ${d.requests}); answers ${statuses}; ${d.retries} retries; charged other than once: ${d.mischarged}; not entered: ${d.unentered}`
+  );
 }
 
 export function writeJson(report: BenchReport, file: string): void {

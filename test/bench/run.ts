@@ -1,10 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { localClient, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { findGameTable, localClient, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { ensureRedis } from '../../infra/local/redis-server.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { REPO_ROOT, spawnLocalStack } from '../support/local-stack.ts';
+import { benchBundles, type BundlesReport } from './bundles.ts';
+import { benchCosts, type CostsReport } from './costs.ts';
 import { benchEntries, type EntriesReport } from './entries.ts';
 import { benchLeaderboards, leaderboardsFailed, type LeaderboardsReport } from './leaderboards.ts';
 import { benchRebuild, benchSeal, type RebuildReport, type SealReport } from './seal-and-rebuild.ts';
@@ -22,7 +23,11 @@ import { markdownTable, writeJson, type BenchReport } from './report.ts';
  * BENCH_CONNECTIONS (default 32) the concurrency. Then the leaderboards phase (leaderboards.ts), which
  * BENCH_LEADERBOARDS=0 skips, and the scale phases (seal-and-rebuild.ts): BENCH_SEAL_ENTRANTS
  * (20,000) sealed, BENCH_REBUILD_PLAYERS (1,000,000) rebuilt. BENCH_PHASES (default
- * `http,scale`) picks the phases: `http` is the first three (routes, entries, leaderboards).
+ * `bundles,http,costs,scale`) picks the phases: `bundles` is every function's bundle size and module
+ * init (bundles.ts); `http` is the routes, entries and leaderboards; `costs` is each operation's
+ * DynamoDB units and Redis commands against the design's minimum, and its price (costs.ts);
+ * `entries` alone is the entry burst and the duplicate rush of entries.ts (BENCH_DUPLICATE_PLAYERS
+ * x BENCH_DUPLICATE_REQUESTS, 100 x 10), without the other http phases.
  */
 
 const PLAYERS = 200;
@@ -40,7 +45,7 @@ const settings: LoadSettings = {
 const ENTRY_BURST = positiveIntegerEnv('BENCH_ENTRIES', 2000);
 const SEAL_ENTRANTS = positiveIntegerEnv('BENCH_SEAL_ENTRANTS', 20_000);
 const REBUILD_PLAYERS = positiveIntegerEnv('BENCH_REBUILD_PLAYERS', 1_000_000);
-const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'http,scale').split(',').map((p) => p.trim()));
+const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'bundles,http,costs,scale').split(',').map((p) => p.trim()));
 
 // Each connection holds one player while its request is in flight; the rest wait their turn.
 if (settings.connections >= PLAYERS) throw new Error(`BENCH_CONNECTIONS must be below the ${PLAYERS} players`);
@@ -66,14 +71,11 @@ class Processes {
 
 const log = (line: string) => console.error(`bench: ${line}`);
 
-/** The stack creates its one table on the DynamoDB Local it is given; read its name back from there. */
+/** The stack creates its tables on the DynamoDB Local it is given; read the game table's name back from there. */
 async function stackTableName(dynamodbEndpoint: string): Promise<string> {
   const client = localClient(dynamodbEndpoint);
   try {
-    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-    const ours = TableNames.filter((name) => name.startsWith('GoodSwipe-local-'));
-    if (ours.length !== 1) throw new Error(`expected the stack's one table, found ${JSON.stringify(TableNames)}`);
-    return ours[0]!;
+    return await findGameTable(client);
   } finally {
     client.destroy();
   }
@@ -100,14 +102,19 @@ async function seedPlayers(stackUrl: string, count: number): Promise<Player[]> {
 }
 
 interface Results {
+  bundles?: BundlesReport;
   comparisons?: Comparison[];
   entries?: EntriesReport;
   leaderboards?: LeaderboardsReport;
+  costs?: CostsReport;
   seal?: SealReport;
   rebuild?: RebuildReport;
 }
 
 async function bench(processes: Processes): Promise<Results> {
+  // First, on a quiet machine: nothing else of the bench is running yet.
+  const bundles = PHASES.has('bundles') ? await benchBundles(log) : undefined;
+  if (!PHASES.has('http') && !PHASES.has('scale') && !PHASES.has('costs') && !PHASES.has('entries')) return { bundles };
   // This process reads and writes DynamoDB Local itself (seeding, floors): any credentials do.
   process.env['AWS_ACCESS_KEY_ID'] ??= 'local';
   process.env['AWS_SECRET_ACCESS_KEY'] ??= 'local';
@@ -120,14 +127,29 @@ async function bench(processes: Processes): Promise<Results> {
   process.env['REDIS_CLUSTER'] = String(redis.cluster);
   log(`DynamoDB Local (in memory) at ${dynamodb.endpoint}`);
 
-  const stack = await spawnLocalStack(['--ephemeral'], { DYNAMODB_ENDPOINT: dynamodb.endpoint });
-  processes.started(() => stack.stop());
-  const tableName = await stackTableName(dynamodb.endpoint);
-  log(`local stack at ${stack.url}, table ${tableName}`);
-  const results: Results = PHASES.has('http') ? await httpPhases(processes, stack, { dynamodb, redis, tableName }) : {};
-  await stack.stop();
-  if (PHASES.has('scale')) {
-    const started = (stop: () => Promise<unknown>) => processes.started(stop);
+  const results: Results = { bundles };
+  const started = (stop: () => Promise<unknown>) => processes.started(stop);
+  let tableName: string | undefined;
+  if (PHASES.has('http') || PHASES.has('scale') || PHASES.has('entries')) {
+    const stack = await spawnLocalStack(['--ephemeral'], { DYNAMODB_ENDPOINT: dynamodb.endpoint });
+    processes.started(() => stack.stop());
+    tableName = await stackTableName(dynamodb.endpoint);
+    log(`local stack at ${stack.url}, table ${tableName}`);
+    if (PHASES.has('http')) Object.assign(results, await httpPhases(processes, stack, { dynamodb, redis, tableName }));
+    // `entries` alone: the entry burst and the duplicate rush, without the other http phases.
+    else if (PHASES.has('entries')) {
+      // Its stacks read the table's stream: stopped here, before the costs phase counts every call.
+      const entriesProcesses = new Processes();
+      processes.started(() => entriesProcesses.stopAll());
+      const entriesStarted = (stop: () => Promise<unknown>) => entriesProcesses.started(stop);
+      results.entries = await benchEntries({ dynamodbEndpoint: dynamodb.endpoint, tableName, redisUrl: redis.url, count: ENTRY_BURST, concurrency: settings.connections, started: entriesStarted, log });
+      await entriesProcesses.stopAll();
+    }
+    await stack.stop();
+  }
+  // Alone: every other stack of the bench has stopped, so the phase's proxies see its calls only.
+  if (PHASES.has('costs')) results.costs = await benchCosts({ dynamodbEndpoint: dynamodb.endpoint, started, log });
+  if (PHASES.has('scale') && tableName !== undefined) {
     results.seal = await benchSeal({ dynamodbEndpoint: dynamodb.endpoint, tableName, redisUrl: redis.url, entrants: SEAL_ENTRANTS, started, log });
     results.rebuild = await benchRebuild({ dynamodbEndpoint: dynamodb.endpoint, tableName, players: REBUILD_PLAYERS, started, log });
   }
@@ -169,18 +191,22 @@ async function httpPhases(
     started: (stop) => entriesProcesses.started(stop),
     log,
   });
-  if (process.env['BENCH_LEADERBOARDS'] === '0') return { comparisons, entries };
-  // Every stack reads the table's stream: the earlier two would score this phase's level-ups too.
+  // Every stack reads the table's stream: the earlier two would score this phase's level-ups too
+  // (and a stack left running would score the costs phase's: none outlives its phase).
   await entriesProcesses.stopAll();
+  if (process.env['BENCH_LEADERBOARDS'] === '0') return { comparisons, entries };
   await stack.stop();
+  const leaderboardsProcesses = new Processes();
+  processes.started(() => leaderboardsProcesses.stopAll());
   const leaderboards = await benchLeaderboards({
     dynamodbEndpoint: dynamodb.endpoint,
     tableName,
     redisUrl: redis.url,
     settings,
-    started: (stop) => processes.started(stop),
+    started: (stop) => leaderboardsProcesses.started(stop),
     log,
   });
+  await leaderboardsProcesses.stopAll();
   return { comparisons, entries, leaderboards };
 }
 

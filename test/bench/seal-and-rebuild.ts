@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { startClusterRedis } from '../../infra/local/redis-server.ts';
 import { createTableRef, type TableRef } from '../../shared/adapters/dynamo/client.ts';
 import { GroupRepository } from '../../shared/adapters/dynamo/group-repository.ts';
-import { keys } from '../../shared/adapters/dynamo/keys.ts';
+import { profileItem } from '../../shared/adapters/dynamo/items/profile.ts';
 import { MemberRepository } from '../../shared/adapters/dynamo/member-repository.ts';
 import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-repository.ts';
 import { redisKeys } from '../../shared/adapters/redis/keys.ts';
@@ -147,7 +147,7 @@ async function seedProfiles(table: TableRef, count: number, log: (line: string) 
           return {
             PutRequest: {
               Item: {
-                ...keys.profile(userId),
+                ...profileItem.key(userId),
                 entity: 'PROFILE',
                 userId,
                 displayName: `Player ${first + i}`,

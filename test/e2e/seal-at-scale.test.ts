@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gameRules } from '../../shared/domain/game-rules.ts';
 import { rewardForRank } from '../../shared/domain/rewards.ts';
 import type { SealedStanding } from '../../shared/domain/seal.ts';
 import { ApiClient } from '../support/api-client.ts';
@@ -79,7 +80,7 @@ describe('sealing a day of 5,000 entrants on the local stack', () => {
     for (const group of groups) {
       const standings = group['standings'] as SealedStanding[];
       expect(standings.map((s) => s.rank)).toEqual(standings.map((_, i) => i + 1));
-      expect(standings.map((s) => s.reward)).toEqual(standings.map((s) => rewardForRank(s.rank)));
+      expect(standings.map((s) => s.reward)).toEqual(standings.map((s) => rewardForRank(s.rank, gameRules.tournament.rewards)));
       sealedMembers += standings.length;
     }
     expect(sealedMembers).toBe(ENTRANTS);
@@ -90,7 +91,7 @@ describe('sealing a day of 5,000 entrants on the local stack', () => {
       const paid = await player.api.post(`/tournaments/${DAY}/reward`);
       expect(paid.status).toBe(200);
       expect(paid.body.rank).toBe(shown.body.rank);
-      expect(paid.body.coinsEarned).toBe(rewardForRank(shown.body.rank));
+      expect(paid.body.coinsEarned).toBe(rewardForRank(shown.body.rank, gameRules.tournament.rewards));
     }
   }, SEAL_WAIT_MS + 60_000);
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/lambda.ts';
+import { CONSUMER_MAX_CONCURRENCY } from '../../infra/constructs/level-up-events.ts';
 import { httpRoutes } from '../../infra/routes.ts';
 import type { GoodSwipeStack } from '../../infra/stack.ts';
 import { levelUpEvents, maintenanceJobs, scheduledJobs } from '../../infra/workloads.ts';
@@ -120,6 +121,8 @@ describe('level-up outbox: stream -> EventBridge Pipe -> bus', () => {
         'dynamodb:ListStreams',
         'events:PutEvents',
         'sqs:SendMessage',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
       ]),
     );
     for (const action of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']) {
@@ -127,6 +130,9 @@ describe('level-up outbox: stream -> EventBridge Pipe -> bus', () => {
     }
     expect(byAction.get('events:PutEvents')).toEqual([getAtt(busId())]);
     expect(byAction.get('sqs:SendMessage')).toEqual([getAtt(pipeDeadLetterQueueId())]);
+    const pipeLogGroup = getAtt(logicalIdOf(stack.levelUpEvents.pipeLogGroup));
+    expect(byAction.get('logs:CreateLogStream')).toEqual([pipeLogGroup]);
+    expect(byAction.get('logs:PutLogEvents')).toEqual([pipeLogGroup]);
   });
 });
 
@@ -193,6 +199,8 @@ describe('level-up outbox: bus -> rule -> queue -> ScoreLevelUps', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBe(1);
+    // A backlog cannot take the account's concurrency from the entry saga.
+    expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: CONSUMER_MAX_CONCURRENCY });
     expect(resources[consumerId()]?.Metadata?.[ENTRY_METADATA_KEY]).toBe(levelUpEvents.consumer.entry);
   });
 
@@ -287,7 +295,8 @@ describe('scores and leaderboards routes', () => {
 
     const actions = functionRoleStatements(functionId).flatMap(actionsOf);
     expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(spec.tableActions));
-    expect(actions.filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('xray:'))).toEqual([]);
+    // Besides the table: X-Ray, and elasticache:Connect exactly when it uses Redis (tournaments.test.ts checks on what).
+    expect(actions.filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('xray:'))).toEqual(spec.usesRedis ? ['elasticache:Connect'] : []);
     expect(resources[functionId]?.Properties.VpcConfig !== undefined).toBe(spec.usesRedis === true);
   });
 });

@@ -53,9 +53,19 @@ function roleStatements(functionId: string): PolicyStatement[] {
   return statements;
 }
 
+/** The statements of a function's role that allow DynamoDB actions. */
+function dynamoDbStatements(functionId: string): PolicyStatement[] {
+  return roleStatements(functionId).filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
+
 describe('data', () => {
-  it('has one DynamoDB table with PK/SK, GSI1, a NEW_AND_OLD_IMAGES stream, TTL, on-demand billing and PITR', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+  it('has one game table with PK/SK, GSI1, a NEW_AND_OLD_IMAGES stream, TTL, on-demand billing and PITR', () => {
+    // The other table holds the enter function's idempotency records (entry-idempotency.test.ts).
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'PK', KeyType: 'HASH' },
@@ -253,18 +263,28 @@ describe('functions', () => {
   it.each(allFunctionSpecs.map((f) => [f.name, f] as const))('grants %s exactly its tableActions', (name, spec) => {
     const actions = roleActions(functionLogicalId(name));
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set(spec.tableActions));
-    // Nothing beyond the table, the entry saga (startsEntrySaga), X-Ray and, for the level-up
-    // consumer, its queue (level-up-events.test.ts checks which queue); a scheduled job sends to
-    // its on-failure queue (scheduled-job-failures.test.ts checks which queue).
+    // tableActions are the game table's; the idempotency table's grant is apart (entry-idempotency.test.ts).
+    const idempotencyTableId = logicalIdOf(stack.entryIdempotencyTable);
+    const [onIdempotency, onOthers] = partition(dynamoDbStatements(functionLogicalId(name)), (s) => JSON.stringify(s.Resource).includes(`"${idempotencyTableId}"`));
+    expect(new Set(onOthers.flatMap((s) => [s.Action].flat()))).toEqual(new Set(spec.tableActions));
+    expect(onIdempotency.length > 0).toBe(spec.usesEntryIdempotency === true);
+    // Nothing beyond the table, the entry saga (startsEntrySaga), X-Ray, the cache as its user
+    // (usesRedis; tournaments.test.ts checks on what) and, for the level-up consumer, its queue
+    // (level-up-events.test.ts checks which queue); a scheduled job sends to its on-failure queue
+    // (scheduled-job-failures.test.ts checks which queue); a publisher of domain events puts them
+    // on the game bus (domain-events.test.ts checks which bus).
     const usesQueue = name === levelUpEvents.consumer.name || scheduledJobs.some((job) => job.name === name);
     const allowed = (a: string) =>
       a.startsWith('dynamodb:') ||
       a.startsWith('xray:') ||
       a === 'states:StartSyncExecution' ||
       a === 'states:StartExecution' ||
-      (usesQueue && a.startsWith('sqs:'));
+      (spec.usesRedis === true && a === 'elasticache:Connect') ||
+      (usesQueue && a.startsWith('sqs:')) ||
+      (spec.publishesDomainEvents === true && a === 'events:PutEvents');
     expect(actions.filter((a) => !allowed(a))).toEqual([]);
+    expect(actions.includes('events:PutEvents')).toBe(spec.publishesDomainEvents === true);
+    expect(actions.includes('elasticache:Connect')).toBe(spec.usesRedis === true);
     expect(actions.includes('states:StartSyncExecution')).toBe(spec.startsEntrySaga === true);
     expect(actions.includes('states:StartExecution')).toBe(spec.startsWorkflow !== undefined);
   });
@@ -273,8 +293,9 @@ describe('functions', () => {
     "scopes %s's table grant to the game table and its indexes",
     (name) => {
       const tableId = logicalIdOf(stack.table);
-      const resourcesOfStatements = roleStatements(functionLogicalId(name))
-        .filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))
+      const idempotencyTableId = logicalIdOf(stack.entryIdempotencyTable);
+      const resourcesOfStatements = dynamoDbStatements(functionLogicalId(name))
+        .filter((s) => !JSON.stringify(s.Resource).includes(`"${idempotencyTableId}"`))
         .flatMap((s) => [s.Resource].flat());
       expect(resourcesOfStatements).toEqual([
         { 'Fn::GetAtt': [tableId, 'Arn'] },
@@ -351,7 +372,7 @@ describe('buildApp', () => {
   });
 
   it('retains and protects the production table', () => {
-    const { stack: prod } = buildApp({ stage: 'prod', context: skipBundling });
+    const { stack: prod } = buildApp({ stage: 'prod', context: { ...skipBundling, sesFromEmail: 'no-reply@example.com', sesRegion: 'us-east-1' } });
     Template.fromStack(prod).hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),

@@ -355,6 +355,7 @@ describe('leaderboard cache (ElastiCache Serverless in an isolated VPC)', () => 
         expect(fn.Properties.VpcConfig, name).toBeUndefined();
         expect(env.REDIS_URL, name).toBeUndefined();
         expect(env.REDIS_KEY_PREFIX, name).toBeUndefined();
+        expect(env.REDIS_IAM_CACHE, name).toBeUndefined();
         return;
       }
       const [cacheId] = cache();
@@ -362,12 +363,19 @@ describe('leaderboard cache (ElastiCache Serverless in an isolated VPC)', () => 
         SecurityGroupIds: [{ 'Fn::GetAtt': [clientSecurityGroupId(), 'GroupId'] }],
         SubnetIds: isolatedSubnets().map((id) => ({ Ref: id })),
       });
+      // TLS, as the cache's IAM-enabled user (the function signs its token for REDIS_IAM_CACHE).
       expect(env.REDIS_URL).toEqual({
         'Fn::Join': [
           '',
-          ['rediss://', { 'Fn::GetAtt': [cacheId, 'Endpoint.Address'] }, ':', { 'Fn::GetAtt': [cacheId, 'Endpoint.Port'] }],
+          [
+            'rediss://good-swipe-test@',
+            { 'Fn::GetAtt': [cacheId, 'Endpoint.Address'] },
+            ':',
+            { 'Fn::GetAtt': [cacheId, 'Endpoint.Port'] },
+          ],
         ],
       });
+      expect(env.REDIS_IAM_CACHE).toBe('good-swipe-test');
       expect(env.REDIS_KEY_PREFIX).toBe('goodswipe:test:');
     },
   );

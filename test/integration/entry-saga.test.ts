@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
 import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-repository.ts';
 import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
-import { keys } from '../../shared/adapters/dynamo/keys.ts';
+import { groupItem } from '../../shared/adapters/dynamo/items/group.ts';
 import { redisKeys } from '../../shared/adapters/redis/keys.ts';
 import { Leaderboards } from '../../shared/adapters/redis/leaderboards.ts';
 import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
@@ -62,7 +62,7 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
         new QueryCommand({
           TableName: table.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :user)',
-          ExpressionAttributeValues: { ':pk': keys.group(TOURNAMENT, groupId).PK, ':user': 'USER#' },
+          ExpressionAttributeValues: { ':pk': groupItem.key(TOURNAMENT, groupId).PK, ':user': 'USER#' },
         }),
       )
     ).Items ?? [];

@@ -1,8 +1,12 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../shared/adapters/dynamo/keys.ts';
+import { tournamentSealedDetail, type TournamentSealed } from '../../events/tournament-sealed.ts';
+import type { DomainEvent, DomainEventPublisher } from '../../shared/adapters/event-bus.ts';
+import { TransientError } from '../../shared/adapters/transient-error.ts';
+import { groupItem } from '../../shared/adapters/dynamo/items/group.ts';
 import type { Member } from '../../shared/domain/member.ts';
 import { compareStandings } from '../../shared/domain/ranking.ts';
+import { gameRules } from '../../shared/domain/game-rules.ts';
 import { rewardForRank } from '../../shared/domain/rewards.ts';
 import { pointsForLevels } from '../../shared/domain/scoring.ts';
 import { sealTiming } from '../../shared/domain/seal.ts';
@@ -29,6 +33,23 @@ const t = (hms: string) => `${DAY}T${hms}.000Z`;
 const after = (ms: number) => new Date(ENDS_AT.getTime() + ms);
 const TABLE = [5000, 3000, 2000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
 
+/** The bus as FinishSeal sees it: what was published, in order; `refuse` fails the next publications. */
+class RecordingBus implements DomainEventPublisher {
+  readonly published: DomainEvent[] = [];
+  refuse = 0;
+  async publish(event: DomainEvent): Promise<string> {
+    if (this.refuse > 0) {
+      this.refuse -= 1;
+      throw new Error('connect ECONNREFUSED (the bus is unreachable)');
+    }
+    this.published.push(event);
+    return `bus-id-${this.published.length}`;
+  }
+  details(): TournamentSealed[] {
+    return this.published.map((e) => tournamentSealedDetail.parse(e.detail));
+  }
+}
+
 describe('sealing a day (the seal workflow steps) on DynamoDB Local', () => {
   const world = scoringWorlds();
 
@@ -39,11 +60,11 @@ describe('sealing a day (the seal workflow steps) on DynamoDB Local', () => {
     );
 
   /** What the workflow does once CheckScores says ready: plan, every batch, finish. */
-  const sealAll = async (w: ScoringWorld, check: SealCheck, now: Date) => {
+  const sealAll = async (w: ScoringWorld, check: SealCheck, now: Date, bus = new RecordingBus()) => {
     const plan = await planSeal(w.deps(), DAY);
     const batches = [];
     for (const batch of plan.batches) batches.push(await sealGroupBatch(w.deps(), { tournamentId: DAY, ...batch }, now));
-    return { plan, batches, result: await finishSeal(w.deps(), { tournamentId: DAY, check, batches }, now) };
+    return { plan, batches, bus, result: await finishSeal({ ...w.deps(), events: bus }, { tournamentId: DAY, check, batches }, now) };
   };
 
   it('waits for the grace and the drain, then fixes standings once; claims pay by them; shown = paid', async () => {
@@ -81,16 +102,35 @@ describe('sealing a day (the seal workflow steps) on DynamoDB Local', () => {
     const check = await checkScores(w.deps(), request, after(90_000));
     expect(check).toEqual({ ready: true, alreadyClosed: false, forced: false, unscored: 0 });
     const sealedAt = after(95_000);
-    const { plan, batches, result } = await sealAll(w, check, sealedAt);
+    const { plan, batches, result, bus } = await sealAll(w, check, sealedAt);
     expect(plan).toEqual({ groups: 2, batches: [{ from: 1, to: 2 }] });
-    expect(batches).toEqual([{ sealed: 2, alreadySealed: 0, members: 40 }]);
-    expect(result).toEqual({ tournamentId: DAY, closed: true, groups: 2, members: 40, unscored: 0 });
+    // 35 + 5 members: 17,000 + 12,000 coins by the table.
+    expect(batches).toEqual([{ sealed: 2, alreadySealed: 0, members: 40, rewardCoins: 29_000 }]);
+    expect(result).toEqual({ tournamentId: DAY, closed: true, groups: 2, members: 40, unscored: 0, eventId: `sealed:${DAY}` });
     expect(await w.tournaments.get(DAY)).toMatchObject({ state: 'CLOSED' });
+    // The day's TournamentSealed, once: counts and the day's reward table, when it was closed.
+    expect(bus.published.map((e) => [e.source, e.detailType])).toEqual([['goodswipe.tournaments', 'TournamentSealed']]);
+    expect(bus.details()).toEqual([
+      {
+        eventId: `sealed:${DAY}`,
+        tournamentId: DAY,
+        sealedAt: sealedAt.toISOString(),
+        groups: 2,
+        entrants: 40,
+        rewards: { totalCoins: 29_000, table: gameRules.tournament.rewards },
+        levelUpsLeftUnscored: 0,
+      },
+    ]);
     expect(await checkScores(w.deps(), request, after(120_000))).toEqual({ ready: true, alreadyClosed: true, forced: false, unscored: 0 });
 
     // A rerun of a batch (a retried worker) skips sealed groups and changes nothing.
     const before = await w.groups.inRange(DAY, 1, 2);
-    expect(await sealGroupBatch(w.deps(), { tournamentId: DAY, from: 1, to: 2 }, after(200_000))).toEqual({ sealed: 0, alreadySealed: 2, members: 40 });
+    expect(await sealGroupBatch(w.deps(), { tournamentId: DAY, from: 1, to: 2 }, after(200_000))).toEqual({
+      sealed: 0,
+      alreadySealed: 2,
+      members: 40,
+      rewardCoins: 29_000,
+    });
     expect(await w.groups.inRange(DAY, 1, 2)).toEqual(before);
 
     // Final standings follow the rules; every group pays the reward table for its size.
@@ -100,7 +140,7 @@ describe('sealing a day (the seal workflow steps) on DynamoDB Local', () => {
       expect(group.sealedAt).toBe(sealedAt.toISOString());
       expect(standings.map((s) => s.rank)).toEqual(members.map((_, i) => i + 1));
       expect(standings.map((s) => s.userId)).toEqual([...members].sort(compareStandings).map((m) => m.userId));
-      expect(standings.map((s) => s.reward)).toEqual(standings.map((s) => rewardForRank(s.rank)));
+      expect(standings.map((s) => s.reward)).toEqual(standings.map((s) => rewardForRank(s.rank, gameRules.tournament.rewards)));
       expect(standings.reduce((sum, s) => sum + s.reward, 0)).toBe(TABLE.slice(0, members.length).reduce((a, b) => a + b, 0));
     }
     const winner = before[0]!.standings![0]!;
@@ -143,19 +183,59 @@ describe('sealing a day (the seal workflow steps) on DynamoDB Local', () => {
     ]);
   });
 
+  it('publishes TournamentSealed only once the day is CLOSED; a retried FinishSeal publishes the same event', async () => {
+    const w = await world('sealed-event');
+    await w.tournament(DAY);
+    for (const id of ['a', 'b', 'c']) await w.player(id, 12, t('06:00:00'));
+    await w.enter(['a', 'b', 'c'], DAY, t('08:00:00'));
+    const check: SealCheck = { ready: true, alreadyClosed: false, forced: false, unscored: 0 };
+    const plan = await planSeal(w.deps(), DAY);
+    const batches = [await sealGroupBatch(w.deps(), { tournamentId: DAY, ...plan.batches[0]! }, after(70_000))];
+    const input = { tournamentId: DAY, check, batches };
+    const bus = new RecordingBus();
+    let stateWhenPublished: string | undefined;
+    const watching: DomainEventPublisher = {
+      publish: async (event) => {
+        stateWhenPublished = (await w.tournaments.get(DAY))?.state;
+        return bus.publish(event);
+      },
+    };
+
+    // The bus is unreachable after the close: the attempt fails as the Task's Retry policy retries.
+    bus.refuse = 1;
+    const failed = await finishSeal({ ...w.deps(), events: watching }, input, after(80_000)).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(TransientError);
+    expect(String((failed as Error).message)).toMatch(/sealed but its TournamentSealed event is not confirmed/);
+    expect(await w.tournaments.get(DAY)).toMatchObject({ state: 'CLOSED' });
+    expect(bus.published).toEqual([]);
+
+    // The retry (later, same input) finds the day closed and publishes; a second retry publishes the same detail again.
+    const retried = await finishSeal({ ...w.deps(), events: watching }, input, after(95_000));
+    expect(retried).toMatchObject({ closed: false, groups: 1, members: 3, eventId: `sealed:${DAY}` });
+    expect(stateWhenPublished).toBe('CLOSED');
+    await finishSeal({ ...w.deps(), events: watching }, input, after(120_000));
+    const [first, second] = bus.details();
+    expect(second).toEqual(first);
+    // The first close's time, not a retry's: the detail is built from what is committed.
+    expect(first).toMatchObject({ sealedAt: after(80_000).toISOString(), entrants: 3, rewards: { totalCoins: 10_000 } });
+  });
+
   it('seals at the drain deadline with a stuck level-up, counting it, and never earlier', async () => {
     const w = await world('deadline');
     await w.tournament(DAY);
     for (const id of ['a', 'b']) await w.player(id, 12, t('06:00:00'));
     await w.enter(['a', 'b'], DAY, t('08:00:00'));
     await w.levelUp('a', 2, t('12:00:00')); // never scored: its message went to the dead-letter queue
+    // A GSI is eventually consistent (DynamoDB Local's too, under load): the check reads it once listed.
+    await expect.poll(() => w.outbox.hasUnscored(DAY, ENDS_AT)).toBe(true);
     const request: SealRequest = { tournamentId: DAY, startedAt: after(0).toISOString() };
     const beforeDeadline = after(sealTiming.drainDeadlineAfterEndMs - 1_000);
     expect(await checkScores(w.deps(), request, beforeDeadline)).toEqual({ ready: false, waitSeconds: 1 });
     const check = await checkScores(w.deps(), request, after(sealTiming.drainDeadlineAfterEndMs));
     expect(check).toEqual({ ready: true, alreadyClosed: false, forced: true, unscored: 1 });
-    const { result } = await sealAll(w, check, after(sealTiming.drainDeadlineAfterEndMs + 1_000));
+    const { result, bus } = await sealAll(w, check, after(sealTiming.drainDeadlineAfterEndMs + 1_000));
     expect(result).toMatchObject({ closed: true, groups: 1, members: 2, unscored: 1 });
+    expect(bus.details()).toMatchObject([{ groups: 1, entrants: 2, levelUpsLeftUnscored: 1 }]);
 
     // The redrive scores it from the outbox (once: a second run finds nothing left).
     const sealedStandings = (await w.groups.get(DAY, 'G000001'))!.standings;
@@ -188,11 +268,11 @@ describe('sealing a day (the seal workflow steps) on DynamoDB Local', () => {
     await w.enter(ids.slice(35), DAY, t('08:10:00'));
     expect((await w.groups.inRange(DAY, 1, 10)).map((g) => g.groupId)).toEqual(['G000001', 'G000003', 'G000004']);
     expect(await w.groups.highestGroupNumber(DAY)).toBe(4);
-    const { Item } = await w.table.doc.send(new GetCommand({ TableName: w.table.tableName, Key: keys.group(DAY, groupId(4)) }));
+    const { Item } = await w.table.doc.send(new GetCommand({ TableName: w.table.tableName, Key: groupItem.key(DAY, groupId(4)) }));
     expect(Item).toMatchObject({ GSI1SK: 'G000004' });
     // The index is eventually consistent: a group it does not show yet is found by the probe above the highest.
     await w.table.doc.send(
-      new UpdateCommand({ TableName: w.table.tableName, Key: keys.group(DAY, groupId(4)), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
+      new UpdateCommand({ TableName: w.table.tableName, Key: groupItem.key(DAY, groupId(4)), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
     );
     expect(await w.groups.highestGroupNumber(DAY)).toBe(4);
     const { result } = await sealAll(w, { ready: true, alreadyClosed: false, forced: false, unscored: 0 }, after(120_000));

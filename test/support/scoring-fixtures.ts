@@ -5,7 +5,7 @@ import type { UserLeveledUp } from '../../events/user-leveled-up.ts';
 import { installClock } from '../../shared/adapters/clock.ts';
 import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
 import { GroupRepository } from '../../shared/adapters/dynamo/group-repository.ts';
-import { keys } from '../../shared/adapters/dynamo/keys.ts';
+import { levelUpItem } from '../../shared/adapters/dynamo/items/level-up.ts';
 import { LevelUpOutbox } from '../../shared/adapters/dynamo/level-up-outbox.ts';
 import { MemberRepository } from '../../shared/adapters/dynamo/member-repository.ts';
 import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-repository.ts';
@@ -155,7 +155,7 @@ export class ScoringWorld {
 
   async outboxItem(userId: string, toLevel: number): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.table.doc.send(
-      new GetCommand({ TableName: this.table.tableName, Key: keys.levelUp(userId, toLevel), ConsistentRead: true }),
+      new GetCommand({ TableName: this.table.tableName, Key: levelUpItem.key(userId, toLevel), ConsistentRead: true }),
     );
     return Item;
   }

@@ -1,7 +1,10 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import type { TableRef } from '../../shared/adapters/dynamo/client.ts';
-import { groupIndexKey, keys } from '../../shared/adapters/dynamo/keys.ts';
+import { entryItem } from '../../shared/adapters/dynamo/items/entry.ts';
+import { groupItem } from '../../shared/adapters/dynamo/items/group.ts';
+import { memberItem } from '../../shared/adapters/dynamo/items/member.ts';
+import { profileItem } from '../../shared/adapters/dynamo/items/profile.ts';
 import { gameRules } from '../../shared/domain/game-rules.ts';
 import { pointsForLevels } from '../../shared/domain/scoring.ts';
 import { groupId, groupNumberOfSeat } from '../../shared/domain/tournament.ts';
@@ -29,7 +32,7 @@ export function dayItems(tournamentId: string, userIds: readonly string[], seed 
   const items: Record<string, unknown>[] = [];
   const members = new Map<number, number>();
   userIds.forEach((userId, index) => {
-    const groupNumber = groupNumberOfSeat(index + 1);
+    const groupNumber = groupNumberOfSeat(index + 1, gameRules.tournament.groupSize);
     const group = groupId(groupNumber);
     members.set(groupNumber, (members.get(groupNumber) ?? 0) + 1);
     // Few distinct levels and whole minutes: plenty of equal scores, some reached at the same time.
@@ -37,7 +40,7 @@ export function dayItems(tournamentId: string, userIds: readonly string[], seed 
     const scoreReachedAt = maxLevel === LEVEL_AT_ENTRY ? joinedAt : `${tournamentId}T1${Math.floor(next() * 10)}:0${Math.floor(next() * 3)}:00.000Z`;
     items.push(
       {
-        ...keys.profile(userId),
+        ...profileItem.key(userId),
         entity: 'PROFILE',
         userId,
         displayName: `player ${index}`,
@@ -48,7 +51,7 @@ export function dayItems(tournamentId: string, userIds: readonly string[], seed 
         updatedAt: scoreReachedAt,
       },
       {
-        ...keys.entry(userId, tournamentId),
+        ...entryItem.key(userId, tournamentId),
         entity: 'ENTRY',
         userId,
         tournamentId,
@@ -61,7 +64,7 @@ export function dayItems(tournamentId: string, userIds: readonly string[], seed 
         settledAt: joinedAt,
       },
       {
-        ...keys.member(tournamentId, group, userId),
+        ...memberItem.key(tournamentId, group, userId),
         entity: 'MEMBER',
         tournamentId,
         groupId: group,
@@ -78,12 +81,12 @@ export function dayItems(tournamentId: string, userIds: readonly string[], seed 
   for (const [groupNumber, count] of members) {
     const group = groupId(groupNumber);
     items.push({
-      ...keys.group(tournamentId, group),
+      ...groupItem.key(tournamentId, group),
       entity: 'GROUP',
       tournamentId,
       groupId: group,
       members: count,
-      GSI1PK: groupIndexKey(tournamentId, groupNumber),
+      GSI1PK: groupItem.indexKey(tournamentId, groupNumber),
       GSI1SK: group,
     });
   }

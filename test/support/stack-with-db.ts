@@ -1,8 +1,9 @@
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, ScanCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { localClient, startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { findGameTable, localClient, startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { createTableRef, type TableRef } from '../../shared/adapters/dynamo/client.ts';
-import { keys } from '../../shared/adapters/dynamo/keys.ts';
+import { entryItem } from '../../shared/adapters/dynamo/items/entry.ts';
+import { profileItem } from '../../shared/adapters/dynamo/items/profile.ts';
+import { tournamentItem } from '../../shared/adapters/dynamo/items/tournament.ts';
 import { testRedisEnv } from './redis.ts';
 
 /**
@@ -26,21 +27,19 @@ export class TestDatabase {
     return { DYNAMODB_ENDPOINT: this.dynamodb.endpoint, ...testRedisEnv() };
   }
 
-  /** The stack's table (it creates it at start-up). */
+  /** The stack's game table (it creates it at start-up, beside the entry idempotency table). */
   async table(): Promise<TableRef> {
     if (!this.tableRef) {
       const admin = localClient(this.dynamodb.endpoint);
-      const { TableNames = [] } = await admin.send(new ListTablesCommand({}));
-      admin.destroy();
-      if (TableNames.length !== 1) throw new Error(`expected the stack's one table, found ${TableNames.join(', ')}`);
-      this.tableRef = createTableRef({ tableName: TableNames[0]!, endpoint: this.dynamodb.endpoint });
+      const tableName = await findGameTable(admin).finally(() => admin.destroy());
+      this.tableRef = createTableRef({ tableName, endpoint: this.dynamodb.endpoint });
     }
     return this.tableRef;
   }
 
   async coinsOf(userId: string): Promise<number> {
     const t = await this.table();
-    const { Item } = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: keys.profile(userId), ConsistentRead: true }));
+    const { Item } = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: profileItem.key(userId), ConsistentRead: true }));
     return Item?.['coins'] as number;
   }
 
@@ -49,7 +48,7 @@ export class TestDatabase {
     await t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
-        Key: keys.profile(userId),
+        Key: profileItem.key(userId),
         UpdateExpression: 'SET coins = :coins',
         ExpressionAttributeValues: { ':coins': coins },
       }),
@@ -58,18 +57,18 @@ export class TestDatabase {
 
   async entryOf(userId: string, tournamentId: string): Promise<Record<string, unknown> | undefined> {
     const t = await this.table();
-    const { Item } = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: keys.entry(userId, tournamentId), ConsistentRead: true }));
+    const { Item } = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: entryItem.key(userId, tournamentId), ConsistentRead: true }));
     return Item;
   }
 
   async deleteTournament(tournamentId: string): Promise<void> {
     const t = await this.table();
-    await t.doc.send(new DeleteCommand({ TableName: t.tableName, Key: keys.tournament(tournamentId) }));
+    await t.doc.send(new DeleteCommand({ TableName: t.tableName, Key: tournamentItem.key(tournamentId) }));
   }
 
   async tournament(tournamentId: string): Promise<Record<string, unknown> | undefined> {
     const t = await this.table();
-    const { Item } = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: keys.tournament(tournamentId) }));
+    const { Item } = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: tournamentItem.key(tournamentId) }));
     return Item;
   }
 

@@ -32,6 +32,7 @@ describe('local pipe input template', () => {
 describe('local event plumbing', () => {
   const model = {
     pipes: [{ name: 'p', filters: [levelUpEvents.pipeFilter], inputTemplate: levelUpEvents.pipeInputTemplate, busLogicalId: 'Bus', source: levelUpEvents.source, detailType: levelUpEvents.detailType }],
+    buses: [{ logicalId: 'Bus', name: 'good-swipe-test', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/good-swipe-test' }],
     rules: [{ busLogicalId: 'Bus', pattern: { source: [levelUpEvents.source], 'detail-type': [levelUpEvents.detailType] }, queueLogicalIds: ['Queue'] }],
     queueConsumers: [{ queueLogicalId: 'Queue', functionLogicalId: 'Score', batchSize: 10, reportBatchItemFailures: true, maxReceiveCount: 3 }],
   };
@@ -45,6 +46,31 @@ describe('local event plumbing', () => {
     await plumbing.fromStream([record('LEVELUP'), record('PROFILE'), record('LEVELUP', 'REMOVE')] as never);
     expect(bodies).toHaveLength(1);
     expect(bodies[0]).toMatchObject({ 'detail-type': 'UserLeveledUp', source: 'goodswipe.progress', detail: { toLevel: '16' } });
+  });
+
+  it('routes events put on a bus by name through the same rules, and shows observers every event of every bus', async () => {
+    const bodies: any[] = [];
+    const plumbing = new LocalEventPlumbing(model, async (_fn, event: any) => {
+      bodies.push(...event.Records.map((r: any) => JSON.parse(r.body)));
+      return { batchItemFailures: [] };
+    }, new LocalClock(), 1);
+    const seen: [string, string][] = [];
+    plumbing.observe((bus, event) => seen.push([bus, event['detail-type']]));
+    const event = (detailType: string, source: string = levelUpEvents.source) => ({
+      version: '0' as const, id: detailType, 'detail-type': detailType, source, account: '000000000000',
+      time: '2026-11-25T00:01:00Z', region: 'us-east-1', resources: [], detail: {},
+    });
+    await plumbing.putEvents('good-swipe-test', [event(levelUpEvents.detailType), event('TournamentSealed', 'goodswipe.tournaments')]);
+    await plumbing.putEvents('default', [event(levelUpEvents.detailType)]);
+    await plumbing.fromStream([record('LEVELUP')] as never);
+    // Only the rule's pattern reaches the queue, and only on its own bus; the pipe's event is seen too.
+    expect(bodies.map((b) => b.id)).toEqual([levelUpEvents.detailType, expect.any(String)]);
+    expect(seen).toEqual([
+      ['good-swipe-test', levelUpEvents.detailType],
+      ['good-swipe-test', 'TournamentSealed'],
+      ['default', levelUpEvents.detailType],
+      ['good-swipe-test', levelUpEvents.detailType],
+    ]);
   });
 
   it('redelivers failed batch items and dead-letters them after maxReceiveCount', async () => {

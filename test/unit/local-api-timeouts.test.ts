@@ -27,6 +27,8 @@ describe('local API Gateway: functions that run out of time', () => {
       stepFunctions: undefined as never,
       destinations: undefined as never,
       stepFunctionsEndpoint: undefined as never,
+      eventBridgeEndpoint: undefined as never,
+      busEvents: undefined as never,
       health: undefined as never,
       runSchedulesUpTo: undefined as never,
       runJob: undefined as never,

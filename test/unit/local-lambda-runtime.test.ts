@@ -117,3 +117,34 @@ describe('a Step Functions Task on a function that times out', () => {
     expect(execution.output).toMatchObject({ failure: { Error: 'Sandbox.Timedout', Cause: expect.stringContaining('Task timed out after 1.00 seconds') } });
   });
 });
+
+describe('local Lambda runtime: one invocation per container, as on Lambda', () => {
+  const CONTAINER: FunctionModel = { ...WAITING, logicalId: 'Container', entry: 'test/support/fixtures/container-handler.ts' };
+  const runtimeOf = () => new LocalLambdaRuntime({ functions: new Map([[CONTAINER.logicalId, CONTAINER]]) }, REPO_ROOT, () => {});
+  const invoke = async (runtime: LocalLambdaRuntime, waitMs: number) =>
+    ((await runtime.invoke('Container', { waitMs })) as { containerId: string }).containerId;
+  const disposed = async () => (await import('../support/fixtures/container-handler.ts')).disposedContainers;
+
+  it('gives concurrent invocations containers of their own, and reuses a warm one afterwards', async () => {
+    const runtime = runtimeOf();
+    // Each waits long enough to overlap the others however slowly they start: each holds its container meanwhile.
+    const concurrent = await Promise.all([invoke(runtime, 200), invoke(runtime, 200), invoke(runtime, 200)]);
+    expect(new Set(concurrent).size).toBe(3);
+    expect(concurrent).toContain(await invoke(runtime, 0));
+    expect(runtime.containers()).toEqual({ started: 3, live: 3 });
+    await runtime.stop();
+    expect(await disposed()).toEqual(expect.arrayContaining(concurrent));
+    expect(runtime.containers().live).toBe(0);
+  });
+
+  it('never reuses the container of a timed-out invocation, and closes it once its handler ends', async () => {
+    const runtime = runtimeOf();
+    const timedOut = runtime.invoke('Container', { waitMs: OUTLIVES_TIMEOUT_MS });
+    await expect(timedOut).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
+    const next = await invoke(runtime, 0);
+    expect(runtime.containers().started).toBe(2);
+    await expect.poll(async () => (await disposed()).length).toBeGreaterThan(0);
+    expect(await disposed()).not.toContain(next);
+    await runtime.stop();
+  });
+});

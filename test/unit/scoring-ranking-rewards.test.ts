@@ -138,10 +138,10 @@ describe('group ranking', () => {
 
 describe('rewards', () => {
   /** What a group of n pays: ranks are unique (see ranking.ts), so one reward per rank 1..n. */
-  const rewardsForGroup = (n: number) => Array.from({ length: n }, (_, index) => rewardForRank(index + 1));
+  const rewardsForGroup = (n: number) => Array.from({ length: n }, (_, index) => rewardForRank(index + 1, gameRules.tournament.rewards));
 
   it('pays 5000 / 3000 / 2000 / 1000 x 7, and nothing from 11th', () => {
-    expect([1, 2, 3, 4, 10, 11, 35].map((rank) => rewardForRank(rank))).toEqual([5000, 3000, 2000, 1000, 1000, 0, 0]);
+    expect([1, 2, 3, 4, 10, 11, 35].map((rank) => rewardForRank(rank, gameRules.tournament.rewards))).toEqual([5000, 3000, 2000, 1000, 1000, 0, 0]);
     expect(sum(rewardsForGroup(35))).toBe(17000);
     expect(rewardsForGroup(3)).toEqual([5000, 3000, 2000]);
     expect(rewardsForGroup(0)).toEqual([]);
@@ -152,7 +152,7 @@ describe('rewards', () => {
   });
 
   it('rejects impossible ranks', () => {
-    for (const rank of [0, -1, 1.5, Number.NaN]) expect(() => rewardForRank(rank)).toThrow(RangeError);
+    for (const rank of [0, -1, 1.5, Number.NaN]) expect(() => rewardForRank(rank, gameRules.tournament.rewards)).toThrow(RangeError);
   });
 
   it('a group of n pays exactly the first min(n, 10) ranks of the table', () => {

@@ -82,7 +82,7 @@ describe('sealed standings', () => {
         const members = scores.map(([score, ms], i) => member(`u${i}`, score * 10, new Date(Date.UTC(2026, 10, 24, 10) + ms).toISOString()));
         const standings = sealStandings(members, gameRules.tournament.rewards);
         expect(standings.map((s) => s.rank)).toEqual(members.map((_, i) => i + 1));
-        expect(standings.reduce((sum, s) => sum + s.reward, 0)).toBe(members.reduce((sum, _, i) => sum + rewardForRank(i + 1), 0));
+        expect(standings.reduce((sum, s) => sum + s.reward, 0)).toBe(members.reduce((sum, _, i) => sum + rewardForRank(i + 1, gameRules.tournament.rewards), 0));
       }),
     );
   });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { gameRules } from '../../shared/domain/game-rules.ts';
 import {
   entryRejection,
   groupId,
@@ -42,19 +43,19 @@ describe('tournament calendar', () => {
 describe('entry rules', () => {
   const morning = at('2026-11-24T08:00:00Z');
   it('needs level 10 and 500 coins before 12:00', () => {
-    expect(entryRejection({ level: 10, coins: 500 }, day, morning)).toBeUndefined();
-    expect(entryRejection({ level: 9, coins: 5000 }, day, morning)).toBe('LEVEL_TOO_LOW');
-    expect(entryRejection({ level: 50, coins: 499 }, day, morning)).toBe('INSUFFICIENT_COINS');
-    expect(entryRejection({ level: 50, coins: 5000 }, day, at('2026-11-24T12:00:00Z'))).toBe('ENTRY_CLOSED');
+    expect(entryRejection({ level: 10, coins: 500 }, day, morning, gameRules.tournament)).toBeUndefined();
+    expect(entryRejection({ level: 9, coins: 5000 }, day, morning, gameRules.tournament)).toBe('LEVEL_TOO_LOW');
+    expect(entryRejection({ level: 50, coins: 499 }, day, morning, gameRules.tournament)).toBe('INSUFFICIENT_COINS');
+    expect(entryRejection({ level: 50, coins: 5000 }, day, at('2026-11-24T12:00:00Z'), gameRules.tournament)).toBe('ENTRY_CLOSED');
   });
 });
 
 describe('seats and groups', () => {
   it('fills group 1 with seats 1-35, then group 2', () => {
-    expect(groupNumberOfSeat(1)).toBe(1);
-    expect(groupNumberOfSeat(35)).toBe(1);
-    expect(groupNumberOfSeat(36)).toBe(2);
-    expect(() => groupNumberOfSeat(0)).toThrow(RangeError);
+    expect(groupNumberOfSeat(1, gameRules.tournament.groupSize)).toBe(1);
+    expect(groupNumberOfSeat(35, gameRules.tournament.groupSize)).toBe(1);
+    expect(groupNumberOfSeat(36, gameRules.tournament.groupSize)).toBe(2);
+    expect(() => groupNumberOfSeat(0, gameRules.tournament.groupSize)).toThrow(RangeError);
   });
 
   it('never puts more than 35 seats in a group, and ids sort in opening order', () => {
@@ -62,7 +63,7 @@ describe('seats and groups', () => {
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seats) => {
         const counts = new Map<number, number>();
         for (let seat = Math.max(1, seats - 200); seat <= seats; seat++) {
-          const g = groupNumberOfSeat(seat);
+          const g = groupNumberOfSeat(seat, gameRules.tournament.groupSize);
           counts.set(g, (counts.get(g) ?? 0) + 1);
         }
         for (const n of counts.values()) expect(n).toBeLessThanOrEqual(35);

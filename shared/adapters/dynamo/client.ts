@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.ts';
+import { tracer } from '../tracer.ts';
+import { once } from '../../once.ts';
 
 export interface TableRef {
   readonly doc: DynamoDBDocumentClient;
@@ -8,23 +10,24 @@ export interface TableRef {
 }
 
 export function createTableRef(options: { tableName: string; endpoint?: string; region?: string }): TableRef {
-  const client = new DynamoDBClient({
-    region: options.region ?? 'us-east-1',
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-  });
+  // Traced on Lambda (a subsegment per call); the document client shares this client's middleware.
+  const client = tracer.captureAWSv3Client(
+    new DynamoDBClient({
+      region: options.region ?? 'us-east-1',
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    }),
+  );
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
   return { doc, tableName: options.tableName };
 }
 
-let shared: TableRef | undefined;
-
 /** The container's one client, created on first use (after the environment is set). */
-export function tableFromEnv(): TableRef {
-  if (!shared) {
+export const tableFromEnv = once(
+  (): TableRef => {
     const { TABLE_NAME, DYNAMODB_ENDPOINT, AWS_REGION } = config();
-    shared = createTableRef({ tableName: TABLE_NAME, endpoint: DYNAMODB_ENDPOINT, region: AWS_REGION });
-  }
-  return shared;
-}
+    return createTableRef({ tableName: TABLE_NAME, endpoint: DYNAMODB_ENDPOINT, region: AWS_REGION });
+  },
+  (table) => table.doc.destroy(),
+);

@@ -1,17 +1,11 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Member } from '../../domain/member.ts';
 import type { SealedStanding } from '../../domain/seal.ts';
 import { pointsForLevels } from '../../domain/scoring.ts';
 import type { TableRef } from './client.ts';
-import { appliedIfCondition, cancellationReasons } from './errors.ts';
-import { batchGetAll } from './batch-get.ts';
-import { keys } from './keys.ts';
-
-function fromItem(item: Record<string, unknown>): Member {
-  const { PK: _pk, SK: _sk, entity: _entity, ...member } = item;
-  const m = member as unknown as Member & { score?: number; maxLevel?: number; scoreReachedAt?: string };
-  return { ...m, score: m.score ?? 0, maxLevel: m.maxLevel ?? m.levelAtEntry, scoreReachedAt: m.scoreReachedAt ?? m.joinedAt };
-}
+import { batchGetAll, getItem, queryPage, transactWrite, updateItem } from './commands.ts';
+import { conditionalWrite, transactionOutcome } from './errors.ts';
+import { memberItem } from './items/member.ts';
+import { profileItem } from './items/profile.ts';
 
 export type ClaimOutcome = 'claimed' | 'already-claimed' | 'stale' | 'conflict';
 
@@ -20,28 +14,18 @@ export class MemberRepository {
   constructor(private readonly table: TableRef) {}
 
   async get(tournamentId: string, groupId: string, userId: string): Promise<Member | undefined> {
-    const { Item } = await this.table.doc.send(
-      new GetCommand({ TableName: this.table.tableName, Key: keys.member(tournamentId, groupId, userId), ConsistentRead: true }),
-    );
-    return Item ? fromItem(Item) : undefined;
+    const item = await getItem(this.table, memberItem.key(tournamentId, groupId, userId), { consistent: true });
+    return item ? memberItem.fromItem(item) : undefined;
   }
 
   /** All members of a group: one query of the group's own partition (at most 35 items). */
   async ofGroup(tournamentId: string, groupId: string): Promise<Member[]> {
-    const { Items = [] } = await this.table.doc.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        KeyConditionExpression: 'PK = :group AND begins_with(SK, :user)',
-        ExpressionAttributeValues: { ':group': keys.group(tournamentId, groupId).PK, ':user': 'USER#' },
-        ConsistentRead: true,
-      }),
-    );
-    return Items.map(fromItem);
+    return (await queryPage(this.table, memberItem.ofGroup(tournamentId, groupId))).items.map(memberItem.fromItem);
   }
 
   /** Several members by key (BatchGetItem, 100 at a time, retrying what DynamoDB left unprocessed). */
   async many(refs: readonly { tournamentId: string; groupId: string; userId: string }[]): Promise<Member[]> {
-    return (await batchGetAll(this.table, refs.map((r) => keys.member(r.tournamentId, r.groupId, r.userId)))).map(fromItem);
+    return (await batchGetAll(this.table, refs.map((r) => memberItem.key(r.tournamentId, r.groupId, r.userId)))).map(memberItem.fromItem);
   }
 
   /**
@@ -50,68 +34,42 @@ export class MemberRepository {
    * Returns the member as it stands afterwards.
    */
   async applyLevel(args: { tournamentId: string; groupId: string; userId: string; level: number; at: string }): Promise<Member | undefined> {
-    const member = await this.get(args.tournamentId, args.groupId, args.userId);
+    // Eventually consistent is enough (half the read units): the score needs the level at entry,
+    // which never changes, and a stale maxLevel is only ever lower, so "already reached" is true
+    // when it says so and the update's condition judges the rest. Only a member not found (a
+    // join a moment ago) is read again, strongly.
+    const key = memberItem.key(args.tournamentId, args.groupId, args.userId);
+    const found = await getItem(this.table, key);
+    const member = found ? memberItem.fromItem(found) : await this.get(args.tournamentId, args.groupId, args.userId);
     if (!member) return undefined;
     if (args.level <= member.maxLevel) return member;
-    // Not applied: someone else moved it further first, and what stands now is right.
-    await appliedIfCondition(
-      this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.member(args.tournamentId, args.groupId, args.userId),
-          UpdateExpression: 'SET maxLevel = :level, score = :score, scoreReachedAt = :at',
-          ConditionExpression: 'attribute_not_exists(maxLevel) OR maxLevel < :level',
-          ExpressionAttributeValues: {
-            ':level': args.level,
-            ':score': pointsForLevels(member.levelAtEntry, args.level),
-            ':at': args.at,
-          },
-        }),
-      ),
+    // The member as it stands afterwards comes back with the write, not from a second read: the
+    // item the update wrote, or, if someone else moved it further first, the item that refused it.
+    const write = await conditionalWrite(
+      updateItem(this.table, memberItem.raiseScore({ ...args, score: pointsForLevels(member.levelAtEntry, args.level) }), { returnNew: true }),
     );
-    return this.get(args.tournamentId, args.groupId, args.userId);
+    const after = write.applied ? write.value : write.existing;
+    return after ? memberItem.fromItem(after) : this.get(args.tournamentId, args.groupId, args.userId);
   }
 
   /**
    * Credits the reward and marks the claim in one commit. The member's claim condition makes
-   * it happen once; the profile's coins condition pins the balance the response reports.
+   * it happen once (`already-claimed`: marked before, or no such member); the profile's coins
+   * condition pins the balance the response reports.
    */
-  async claim(member: Member, standing: Pick<SealedStanding, 'rank' | 'reward'>, coinsBefore: number, at: Date): Promise<ClaimOutcome> {
-    const { reward } = standing;
-    try {
-      await this.table.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table.tableName,
-                Key: keys.member(member.tournamentId, member.groupId, member.userId),
-                // The claim keeps its rank and reward: a repeated claim answers from the member alone.
-                UpdateExpression: 'SET claimedAt = :at, finalRank = :rank, reward = :reward, coinsAfterClaim = :after',
-                ConditionExpression: 'attribute_not_exists(claimedAt)',
-                ExpressionAttributeValues: { ':at': at.toISOString(), ':rank': standing.rank, ':reward': reward, ':after': coinsBefore + reward },
-              },
-            },
-            {
-              Update: {
-                TableName: this.table.tableName,
-                Key: keys.profile(member.userId),
-                UpdateExpression: 'SET coins = coins + :reward, updatedAt = :at',
-                ConditionExpression: 'coins = :before',
-                ExpressionAttributeValues: { ':reward': reward, ':before': coinsBefore, ':at': at.toISOString() },
-              },
-            },
-          ],
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0] === 'ConditionalCheckFailed') return 'already-claimed';
-      if (reasons[1] === 'ConditionalCheckFailed') return 'stale';
-      if (reasons.includes('TransactionConflict')) return 'conflict';
-      throw error;
-    }
+  async claim(
+    seat: Pick<Member, 'tournamentId' | 'groupId' | 'userId'>,
+    standing: Pick<SealedStanding, 'rank' | 'reward'>,
+    coinsBefore: number,
+    at: Date,
+  ): Promise<ClaimOutcome> {
+    const claim = transactWrite(this.table, [
+      { Update: memberItem.claim(seat, standing, coinsBefore + standing.reward, at) },
+      { Update: profileItem.creditReward({ userId: seat.userId, reward: standing.reward, coinsBefore, at }) },
+    ]);
+    return transactionOutcome(claim, 'claimed', [
+      [0, 'already-claimed'],
+      [1, 'stale'],
+    ]);
   }
 }

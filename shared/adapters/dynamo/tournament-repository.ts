@@ -1,17 +1,12 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tournament } from '../../domain/tournament-record.ts';
 import { now } from '../clock.ts';
 import type { TableRef } from './client.ts';
+import { getItem, putItem, updateItem } from './commands.ts';
 import { appliedIfCondition } from './errors.ts';
-import { keys } from './keys.ts';
+import { tournamentItem } from './items/tournament.ts';
 
 /** How long a container may reuse a tournament it read (its rules never change during the day). */
 const CACHE_MS = 30_000;
-
-function fromItem(item: Record<string, unknown>): Tournament {
-  const { PK: _pk, SK: _sk, entity: _entity, closedAt: _closedAt, ...tournament } = item;
-  return tournament as unknown as Tournament;
-}
 
 export class TournamentRepository {
   // Every entry reads its tournament: a per-container cache keeps thousands of entries per
@@ -22,22 +17,12 @@ export class TournamentRepository {
 
   /** Creates the tournament unless it exists (creation is idempotent). */
   async createIfAbsent(tournament: Tournament): Promise<boolean> {
-    return appliedIfCondition(
-      this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: { ...keys.tournament(tournament.tournamentId), entity: 'TOURNAMENT', ...tournament },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      ),
-    );
+    return appliedIfCondition(putItem(this.table, tournamentItem.create(tournament)));
   }
 
   async get(tournamentId: string): Promise<Tournament | undefined> {
-    const { Item } = await this.table.doc.send(
-      new GetCommand({ TableName: this.table.tableName, Key: keys.tournament(tournamentId) }),
-    );
-    return Item ? fromItem(Item) : undefined;
+    const item = await getItem(this.table, tournamentItem.key(tournamentId));
+    return item ? tournamentItem.fromItem(item) : undefined;
   }
 
   /** Like `get`, but served from this container's memory for a few seconds. */
@@ -50,19 +35,20 @@ export class TournamentRepository {
     return tournament;
   }
 
+  /**
+   * A closed tournament and when it was closed; undefined if it is missing or still running.
+   * Strongly consistent: the seal reads it right after its own close, possibly in another container.
+   */
+  async getClosed(tournamentId: string): Promise<{ tournament: Tournament; closedAt: string } | undefined> {
+    const item = await getItem(this.table, tournamentItem.key(tournamentId), { consistent: true });
+    const closedAt = item ? tournamentItem.closedAtOf(item) : undefined;
+    if (!item || closedAt === undefined) return undefined;
+    const tournament = tournamentItem.fromItem(item);
+    return tournament.state === 'CLOSED' ? { tournament, closedAt } : undefined;
+  }
+
   /** Seals a running tournament; false if it does not exist or is already closed. */
   async close(tournamentId: string, at: Date): Promise<boolean> {
-    return appliedIfCondition(
-      this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.tournament(tournamentId),
-          UpdateExpression: 'SET #state = :closed, closedAt = :at',
-          ConditionExpression: 'attribute_exists(PK) AND #state = :running',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':closed': 'CLOSED', ':running': 'RUNNING', ':at': at.toISOString() },
-        }),
-      ),
-    );
+    return appliedIfCondition(updateItem(this.table, tournamentItem.close(tournamentId, at)));
   }
 }

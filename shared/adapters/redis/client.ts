@@ -14,6 +14,18 @@ export interface RedisConnection {
   /** A cluster-mode server (ElastiCache Serverless always is): use the cluster client. */
   readonly cluster: boolean;
   readonly lazyConnect?: boolean;
+  /**
+   * A password that changes (an ElastiCache IAM token, iam-auth.ts), for the URL's user: read by
+   * every new connection, and refreshed before each (re)connect. Cluster client only.
+   */
+  readonly password?: RedisPasswordSource;
+}
+
+export interface RedisPasswordSource {
+  /** The password for a connection opened now. */
+  readonly current: string;
+  /** Makes `current` fresh; never rejects (a stale password fails AUTH, and ioredis retries). */
+  refresh(): Promise<void>;
 }
 
 /** Fail fast while Redis is down instead of waiting on it: callers degrade (e.g. to DynamoDB). */
@@ -27,16 +39,23 @@ export function createRedis(connection: RedisConnection): RedisClient {
   const url = new URL(connection.url);
   const lazyConnect = connection.lazyConnect ?? false;
   if (!connection.cluster) {
+    if (connection.password) throw new Error('a changing Redis password needs the cluster client');
     return new Redis(connection.url, { ...nodeOptions(url), keyPrefix: connection.keyPrefix, lazyConnect });
   }
-  return new FastFailCluster([{ host: url.hostname, port: portOf(url) }], {
+  const cluster = new FastFailCluster([{ host: url.hostname, port: portOf(url) }], {
     keyPrefix: connection.keyPrefix,
-    lazyConnect,
+    // With a changing password the first connect waits for it (below).
+    lazyConnect: lazyConnect || connection.password !== undefined,
     // ElastiCache's TLS certificates name the endpoint, not the node IPs: connect by the name the
     // cluster announces (ioredis README, "AWS ElastiCache Clusters with TLS").
     dnsLookup: (address, callback) => callback(null, address),
     redisOptions: nodeOptions(url),
   });
+  if (connection.password) {
+    cluster.usePassword(connection.password);
+    if (!lazyConnect) cluster.connect().catch(() => {}); // failures surface as 'error' events, as ioredis's own connect
+  }
+  return cluster;
 }
 
 function nodeOptions(url: URL): NodeOptions {
@@ -61,6 +80,25 @@ const portOf = (url: URL) => (url.port ? Number(url.port) : 6379);
  * the standalone client's maxRetriesPerRequest makes it do.
  */
 class FastFailCluster extends Cluster {
+  private passwordSource?: RedisPasswordSource;
+
+  /**
+   * Each node connection (and ioredis's duplicates of it for slot refreshes) reads the password
+   * when it connects, and each cluster (re)connect first refreshes it: ioredis itself only knows
+   * fixed passwords, and an ElastiCache IAM token is accepted for 15 minutes.
+   */
+  usePassword(password: RedisPasswordSource): void {
+    this.passwordSource = password;
+    this.on('+node', (node: Redis) => {
+      Object.defineProperty(node.options, 'password', { enumerable: true, configurable: true, get: () => password.current });
+    });
+  }
+
+  override async connect(): Promise<void> {
+    await this.passwordSource?.refresh();
+    return super.connect();
+  }
+
   override sendCommand(...args: Parameters<Cluster['sendCommand']>): unknown {
     const [command] = args;
     if (this.status === 'reconnecting') {

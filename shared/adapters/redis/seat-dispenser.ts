@@ -5,20 +5,31 @@ import { redisKeys } from './keys.ts';
 const COUNTER_TTL_SECONDS = 2 * 24 * 60 * 60;
 
 /**
+ * KEYS counter; ARGV ttl: the next seat, and the counter's expiry renewed, atomically and in one
+ * command (a MULTI of INCR and EXPIRE is four commands, each billed by ElastiCache).
+ */
+const NEXT_SEAT = {
+  numberOfKeys: 1,
+  lua: "local seat = redis.call('INCR', KEYS[1])\nredis.call('EXPIRE', KEYS[1], ARGV[1])\nreturn seat",
+} as const;
+
+/** The script as a typed call (ioredis sends EVALSHA, and EVAL once if the server lacks it). */
+type SeatCommands = { gsSeatNext(key: string, ttlSeconds: string): Promise<number> };
+
+/**
  * Hands out seat numbers in arrival order with one Redis INCR, so thousands of entries a second
  * never all write one DynamoDB item. The DynamoDB group's conditional member count stays the
  * guard: a seat never overfills a group, it can only leave a gap (a seat whose entry failed).
- * One key per tournament (keys.ts): its MULTI and script are single-slot by construction.
+ * One key per tournament (keys.ts): its scripts are single-slot by construction.
  */
 export class SeatDispenser {
-  constructor(private readonly redis: RedisClient) {}
+  constructor(private readonly redis: RedisClient) {
+    redis.defineCommand('gsSeatNext', NEXT_SEAT);
+  }
 
   async next(tournamentId: string): Promise<number> {
-    const key = redisKeys.seatCounter(tournamentId);
-    const results = await this.redis.multi().incr(key).expire(key, COUNTER_TTL_SECONDS).exec();
-    const [incr] = results ?? [];
-    if (!incr || incr[0]) throw incr?.[0] ?? new Error('seat counter transaction was discarded');
-    return incr[1] as number;
+    const commands = this.redis as unknown as SeatCommands;
+    return Number(await commands.gsSeatNext(redisKeys.seatCounter(tournamentId), String(COUNTER_TTL_SECONDS)));
   }
 
   /**
