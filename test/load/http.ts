@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { LoadStats, Verdict } from './stats.ts';
+import { jsonRequest } from '../support/api-client.ts';
 
 /** An answer from the stack, whatever its status. */
 export interface Answer {
@@ -87,13 +88,7 @@ export class LoadHttp {
     path: string,
     options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<Outcome> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
+    const { headers, body } = jsonRequest(options);
     const started = performance.now();
     try {
       const response = await this.connections.pool.request({ method, path: `${this.connections.basePath}${path}`, headers, body });

@@ -5,6 +5,18 @@ export interface ApiResponse<T = any> {
   readonly body: T;
 }
 
+/** Headers and body of a JSON request as a game client sends it: bearer token, JSON body. */
+export function jsonRequest(options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): {
+  headers: Record<string, string>;
+  body: string | undefined;
+} {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  if (options.body === undefined) return { headers, body: options.rawBody };
+  headers['content-type'] = 'application/json';
+  return { headers, body: JSON.stringify(options.body) };
+}
+
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
@@ -20,13 +32,7 @@ export class ApiClient {
     path: string,
     options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (this.token) headers['authorization'] = `Bearer ${this.token}`;
-    let body = options.rawBody;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
+    const { headers, body } = jsonRequest({ token: this.token, ...options });
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };

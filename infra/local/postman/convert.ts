@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import Converter from 'openapi-to-postmanv2';
 import type { OpenApiDocument } from '../openapi-document.ts';
 import type { PostmanCollection } from './collection-format.ts';
+import { seededRandom } from '../../../test/support/random.ts';
 
 /**
  * The converter's options (its v2 interface, the one Postman's importer uses): folders by the document's tags, requests and examples from the
@@ -24,17 +25,6 @@ const OPTIONS = {
  */
 const FAKER_SEED = 0x5eed_600d;
 
-/** mulberry32: a tiny seeded PRNG, plenty for picking example values. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SchemaFaker {
   option(options: { random: () => number }): void;
