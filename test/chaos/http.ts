@@ -1,3 +1,4 @@
+import { jsonRequest } from '../support/api-client.ts';
 /**
  * One HTTP exchange as the checker needs it: status, the headers that matter, the body parsed if
  * it is JSON, or how the connection failed. Unlike test/support/api-client.ts it never throws: a
@@ -25,13 +26,7 @@ export async function call(
   path: string,
   options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Outcome> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] = 'application/json';
-  }
+  const { headers, body } = jsonRequest(options);
   try {
     const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const text = await response.text();

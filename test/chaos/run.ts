@@ -11,7 +11,8 @@ import { shrink } from './shrink.ts';
 /**
  * `npm run chaos -- --seed N --ops M`: a seeded fault run against a real local stack, then the
  * checks; a violation is shrunk to a short op list, saved, and printed with its replay command.
- * `--replay FILE` runs a saved list. Exit code 0 clean, 1 violated, 2 the runner itself failed.
+ * `--replay FILE` runs a saved list, `--list` prints the list and exits, `--upto K` keeps ops 0..K.
+ * Exit code 0 clean, 1 violated, 2 the runner itself failed.
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -24,14 +25,22 @@ async function main(): Promise<number> {
       'shrink-minutes': { type: 'string', default: '30' },
       keep: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
+      upto: { type: 'string' },
     },
     strict: true,
   });
   const seed = Number(values.seed);
   const count = Number(values.ops);
   const saved = values.replay ? (JSON.parse(readFileSync(values.replay, 'utf8')) as { seed?: number; ops: Op[] }) : undefined;
-  const ops = saved?.ops ?? generateOps(seed, count);
-  const title = saved ? `chaos replay ${values.replay} (${ops.length} ops)` : `chaos seed ${seed}, ${count} ops, ${playerCountFor(count)} players`;
+  const all = saved?.ops ?? generateOps(seed, count);
+  // `--upto K`: only ops 0..K (the prefix up to a violation seen at op K: a cheaper start to shrink from).
+  const ops = values.upto === undefined ? all : all.slice(0, Number(values.upto) + 1);
+  if (values.list) {
+    console.log(formatOps(ops));
+    return 0;
+  }
+  const title = saved ? `chaos replay ${values.replay} (${ops.length} ops)` : `chaos seed ${seed}, ${ops.length} ops, ${playerCountFor(count)} players`;
   const log = (line: string) => console.log(line);
 
   console.log(`${title}: starting`);
@@ -40,7 +49,8 @@ async function main(): Promise<number> {
   console.log(`CHAOS_RESULT seed=${saved?.seed ?? seed} ops=${ops.length} violations=${result.violations.length} wall_s=${Math.round(result.wallMs / 1000)} stack_starts=${result.stackStarts}`);
   if (result.violations.length === 0) return 0;
 
-  const replay = saved ? `npm run chaos -- --replay ${values.replay}` : `npm run chaos -- --seed ${seed} --ops ${count}`;
+  const upto = values.upto === undefined ? '' : ` --upto ${values.upto}`;
+  const replay = saved ? `npm run chaos -- --replay ${values.replay}${upto}` : `npm run chaos -- --seed ${seed} --ops ${count}${upto}`;
   console.log(`replay the whole run: ${replay}`);
   // The first violation seen during the ops is the likeliest cause of what follows.
   const target = [...result.violations].sort((a, b) => (a.opIndex ?? Infinity) - (b.opIndex ?? Infinity))[0]!;

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { REPO_ROOT } from '../support/local-stack.ts';
+import type { ChildProcess } from 'node:child_process';
+import { startStackChild } from '../support/local-stack.ts';
 
 const READY = /Good Swipe local stack listening on (http:\/\/\S+)/;
 
@@ -19,11 +19,7 @@ interface StackProcess {
  * the child in hand before it is ready: a start that never gets ready can be judged and ended.
  */
 function spawnStack(args: readonly string[], env: NodeJS.ProcessEnv): StackProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts', '--port', '0', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = startStackChild(args, env);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let markReady: () => void = () => {};

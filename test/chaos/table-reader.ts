@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@
 import { entryItem } from '../../shared/adapters/dynamo/items/entry.ts';
 import { groupItem } from '../../shared/adapters/dynamo/items/group.ts';
 import { profileItem } from '../../shared/adapters/dynamo/items/profile.ts';
+import type { Member } from '../../shared/domain/member.ts';
 import type { RewardTier } from '../../shared/domain/rewards.ts';
 import type { SealedStanding } from '../../shared/domain/seal.ts';
 
@@ -33,21 +34,8 @@ export interface GroupRow {
   readonly standings?: readonly SealedStanding[];
 }
 
-export interface MemberRow {
-  readonly tournamentId: string;
-  readonly groupId: string;
-  readonly userId: string;
-  readonly displayName: string;
-  readonly joinedAt: string;
-  readonly levelAtEntry: number;
-  readonly maxLevel: number;
-  readonly score: number;
-  readonly scoreReachedAt: string;
-  readonly claimedAt?: string;
-  readonly finalRank?: number;
-  readonly reward?: number;
-  readonly coinsAfterClaim?: number;
-}
+/** A member item as the product reads it. */
+export type MemberRow = Member;
 
 export interface LevelUpRow {
   readonly userId: string;

@@ -16,16 +16,21 @@ export interface StackProcess {
   stop(): Promise<number | null>;
 }
 
+/** `npm start`'s entry point as a child process on a free port, its output piped. */
+export function startStackChild(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts', '--port', '0', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /**
  * Runs `npm start`'s entry point as a child process, as a newcomer would, and waits for the
  * ready line. Rejects with the output if it exits first.
  */
 export function spawnLocalStack(args: readonly string[] = ['--ephemeral'], env: NodeJS.ProcessEnv = {}): Promise<StackProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts', '--port', '0', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = startStackChild(args, env);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
