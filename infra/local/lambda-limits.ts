@@ -24,6 +24,21 @@ export class ResponseSizeTooLargeError extends Error {
   }
 }
 
+/**
+ * Lambda's default concurrency quota per account and Region: 1,000 invocations at once across
+ * every function. A function with reserved concurrency is also capped at its reservation.
+ */
+export const ACCOUNT_CONCURRENCY = 1_000;
+
+/** An invocation past the concurrency limit: Lambda refuses it, unrun (a throttle). */
+export class LambdaThrottledError extends Error {
+  constructor(functionName: string, limit: number) {
+    super(`Rate Exceeded. ${functionName} is at its concurrency limit (${limit})`);
+    // Step Functions names it Lambda.TooManyRequestsException (a Retry on it matches).
+    this.name = 'Lambda.TooManyRequestsException';
+  }
+}
+
 /** How work that outlived its deadline finally ended. */
 export type LateOutcome = { readonly settled: 'resolved' } | { readonly settled: 'rejected'; readonly error: unknown };
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { ContainerScope, runInContainer } from '../../shared/once.ts';
-import { LambdaTimeoutError, responsePayload, settleWithin, type LateOutcome } from './lambda-limits.ts';
+import { ACCOUNT_CONCURRENCY, LambdaThrottledError, LambdaTimeoutError, responsePayload, settleWithin, type LateOutcome } from './lambda-limits.ts';
 import type { FunctionModel, LocalModel } from './template.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -28,6 +28,8 @@ export const logLocalStackLine = (line: string) => console.error(`Good Swipe loc
  * idle container of its function or starts a new one (a cold start), and runs in that container's
  * scope (`runInContainer`), so the clients it builds through `once()` are that container's alone:
  * a rush of 500 invocations gets 500 socket pools, not one shared pool it would queue behind.
+ * And as on Lambda, concurrency has limits: an invocation past the function's reserved
+ * concurrency, or past the account's 1,000 at once, is refused unrun (a throttle).
  *
  * A handler still running at its deadline fails the invocation as a Lambda timeout does
  * (`Sandbox.Timedout`). Lambda would stop its sandbox; here it cannot be stopped, so it runs on,
@@ -40,6 +42,9 @@ export class LocalLambdaRuntime {
   private readonly idle = new Map<string, ContainerScope[]>();
   /** Every container not yet ended, busy or idle. */
   private readonly live = new Set<ContainerScope>();
+  /** Invocations running now, by function (a timed-out one counts until its handler ends, as its container is busy). */
+  private readonly running = new Map<string, number>();
+  private runningTotal = 0;
   private coldStarts = 0;
 
   constructor(
@@ -54,6 +59,7 @@ export class LocalLambdaRuntime {
     // Loading the module is Lambda's Init phase: it does not count against the invocation's timeout.
     const handler = await this.handlerOf(fn);
     const requestId = options.requestId ?? randomUUID();
+    this.admit(fn);
     const container = this.takeContainer(fn.logicalId);
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     const run = Promise.resolve().then(() =>
@@ -70,13 +76,33 @@ export class LocalLambdaRuntime {
         },
         (outcome) => {
           this.log(lateLine(fn, requestId, outcome));
+          this.leave(fn.logicalId);
           void this.end(container);
         },
       );
       return responsePayload(result);
     } finally {
-      if (!timedOut) this.release(fn.logicalId, container);
+      if (!timedOut) {
+        this.leave(fn.logicalId);
+        this.release(fn.logicalId, container);
+      }
     }
+  }
+
+  /** Counts the invocation in, or throttles it as Lambda does past the function's or the account's limit. */
+  private admit(fn: FunctionModel): void {
+    const running = this.running.get(fn.logicalId) ?? 0;
+    if (fn.reservedConcurrency !== undefined && running >= fn.reservedConcurrency) {
+      throw new LambdaThrottledError(fn.logicalId, fn.reservedConcurrency);
+    }
+    if (this.runningTotal >= ACCOUNT_CONCURRENCY) throw new LambdaThrottledError(fn.logicalId, ACCOUNT_CONCURRENCY);
+    this.running.set(fn.logicalId, running + 1);
+    this.runningTotal += 1;
+  }
+
+  private leave(functionLogicalId: string): void {
+    this.running.set(functionLogicalId, (this.running.get(functionLogicalId) ?? 1) - 1);
+    this.runningTotal -= 1;
   }
 
   /** How many containers were started (cold starts), and how many are alive now. */

@@ -113,6 +113,8 @@ export interface FunctionModel {
   /** Exported name, from `Handler: index.<name>`. */
   readonly exportName: string;
   readonly timeoutSeconds: number;
+  /** ReservedConcurrentExecutions: at most this many invocations at once (and no more). */
+  readonly reservedConcurrency?: number;
   readonly environment: Readonly<Record<string, unknown>>;
 }
 
@@ -212,6 +214,9 @@ export function readModel(template: CfnTemplate): LocalModel {
       entry,
       exportName: handler.slice(handler.lastIndexOf('.') + 1),
       timeoutSeconds: Number(resource.Properties?.Timeout ?? 3),
+      ...(resource.Properties?.ReservedConcurrentExecutions !== undefined && {
+        reservedConcurrency: Number(resource.Properties.ReservedConcurrentExecutions),
+      }),
       environment: resource.Properties?.Environment?.Variables ?? {},
     });
   }

@@ -148,3 +148,19 @@ describe('local Lambda runtime: one invocation per container, as on Lambda', () 
     await runtime.stop();
   });
 });
+
+describe('local Lambda runtime: concurrency limits, as Lambda throttles', () => {
+  const RESERVED: FunctionModel = { ...WAITING, logicalId: 'Reserved', entry: 'test/support/fixtures/container-handler.ts', reservedConcurrency: 1 };
+  const runtime = () => new LocalLambdaRuntime({ functions: new Map([[RESERVED.logicalId, RESERVED]]) }, REPO_ROOT, () => {});
+
+  it('refuses an invocation past the reserved concurrency, unrun, and admits the next once one ends', async () => {
+    const local = runtime();
+    // The first holds its one slot for longer than the second takes to be refused, however slow the machine.
+    const first = local.invoke('Reserved', { waitMs: 300 });
+    await expect(local.invoke('Reserved', { waitMs: 0 })).rejects.toMatchObject({ name: 'Lambda.TooManyRequestsException' });
+    await first;
+    await expect(local.invoke('Reserved', { waitMs: 0 })).resolves.toMatchObject({ containerId: expect.any(String) });
+    expect(local.containers().started).toBe(1);
+    await local.stop();
+  });
+});
