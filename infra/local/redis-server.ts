@@ -16,7 +16,7 @@ export interface LocalRedis {
 }
 
 /** One plain connection to one server (also to a cluster node: INFO and CLUSTER are node-local). */
-async function withProbe<T>(url: string, use: (probe: Redis) => Promise<T>): Promise<T> {
+export async function withProbe<T>(url: string, use: (probe: Redis) => Promise<T>): Promise<T> {
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => {});
   try {

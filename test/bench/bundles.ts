@@ -10,6 +10,7 @@ import { fallbackRoute } from '../../infra/routes.ts';
 import type { FunctionSpec } from '../../infra/workloads.ts';
 import { REPO_ROOT } from '../support/local-stack.ts';
 import { positiveIntegerEnv } from './env.ts';
+import { median } from '../support/stats.ts';
 
 /**
  * The bundle phase of `npm run bench`: every function bundled as `cdk deploy` bundles it
@@ -92,10 +93,6 @@ async function initMs(file: string, nodeOptions = LAMBDA_NODE_OPTIONS): Promise<
   return Number(stdout.trim().split('\n').at(-1));
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
 
 export async function benchBundles(log: (line: string) => void): Promise<BundlesReport> {
   const samples = positiveIntegerEnv('BENCH_INIT_SAMPLES', 7);

@@ -57,7 +57,6 @@ export interface DynamoDbUsage {
   readonly unmeasured: number;
 }
 
-export const noDynamoDbUsage: DynamoDbUsage = { readUnits: 0, writeUnits: 0, requests: {}, unitsByRequest: {}, unmeasured: 0 };
 
 function minus(after: Readonly<Record<string, number>>, before: Readonly<Record<string, number>>): Record<string, number> {
   const delta: Record<string, number> = {};

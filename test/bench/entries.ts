@@ -10,6 +10,7 @@ import { spawnLocalStack } from '../support/local-stack.ts';
 import { DynamoDbWriteCounter, type WriteReport } from './dynamodb-write-counter.ts';
 import { positiveIntegerEnv } from './env.ts';
 import { spawnFloorServer } from './floor-process.ts';
+import { percentile } from '../support/stats.ts';
 
 export interface EntriesSide {
   readonly entries: number;
@@ -81,7 +82,6 @@ async function seedEligible(endpoint: string, tableName: string, userIds: readon
   table.doc.destroy();
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /** Sends one entry per player, `concurrency` at a time, and times each. */
 async function burst(

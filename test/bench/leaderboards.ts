@@ -18,6 +18,7 @@ import { REPO_ROOT, spawnLocalStack, type StackProcess } from '../support/local-
 import { positiveIntegerEnv } from './env.ts';
 import { spawnFloorProcess, type FloorProcess } from './floor-process.ts';
 import { compare, type Comparison, type LoadSettings, type Player, type Scenario, type Target } from './measure.ts';
+import { percentile } from '../support/stats.ts';
 
 /**
  * The leaderboards phase of `npm run bench` (skipped with BENCH_LEADERBOARDS=0), on a local stack
@@ -101,8 +102,6 @@ const FILL_CHUNK = 5000;
 const FILL_WINDOW = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 interface Entrant extends Player {
   readonly groupId: string;

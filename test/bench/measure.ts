@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { median } from '../support/stats.ts';
 
 /** A seeded player: the floor is told its `sub`, the stack gets its token. */
 export interface Player {
@@ -157,12 +158,6 @@ async function runLoad(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The middle value; with an even count, the mean of the two middle ones. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 

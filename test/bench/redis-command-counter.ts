@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import { withProbe } from '../../infra/local/redis-server.ts';
 
 /*
  * A pass-through TCP proxy in front of one cluster-mode redis-server that counts the commands its
@@ -19,7 +19,6 @@ export interface RedisCommandUsage {
   readonly commands: Readonly<Record<string, { readonly count: number; readonly bytes: number; readonly ecpu: number }>>;
 }
 
-export const noRedisUsage: RedisCommandUsage = { commands: {} };
 
 export function redisUsageMinus(after: RedisCommandUsage, before: RedisCommandUsage): RedisCommandUsage {
   const commands: Record<string, { count: number; bytes: number; ecpu: number }> = {};
@@ -105,13 +104,7 @@ export class RedisCommandCounter {
     this.server = net.createServer((client) => this.relay(client, target));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const port = (this.server.address() as AddressInfo).port;
-    const admin = new Redis(this.upstream, { lazyConnect: true, maxRetriesPerRequest: 0 });
-    try {
-      await admin.connect();
-      await admin.config('SET', 'cluster-announce-port', String(port));
-    } finally {
-      admin.disconnect();
-    }
+    await withProbe(this.upstream, (admin) => admin.config('SET', 'cluster-announce-port', String(port)));
     return `redis://127.0.0.1:${port}`;
   }
 

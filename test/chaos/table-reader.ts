@@ -1,4 +1,4 @@
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { findGameTable, localClient } from '../../infra/local/dynamodb-local.ts';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 // The only imports from the DynamoDB adapters (being restructured): the item keys, so this reader
 // never spells them out a second time. Items are decoded here, read-only, by their `entity`.
@@ -95,19 +95,13 @@ function member(item: Record<string, any>): MemberRow {
 export class TableReader {
   private constructor(
     private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    readonly tableName: string,
   ) {}
 
-  /**
-   * Finds the stack's data table on the run's DynamoDB (it holds only the stack's tables): the
-   * `Data` construct's table (infra/constructs/data.ts: logical id DataTable...), named as the template names it.
-   */
+  /** Opens the stack's game table on the run's DynamoDB Local (found as the local stack finds it). */
   static async open(endpoint: string): Promise<TableReader> {
-    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-    const data = TableNames.length === 1 ? TableNames : TableNames.filter((name) => /-DataTable/.test(name));
-    if (data.length !== 1) throw new Error(`expected one data table, found: ${TableNames.join(', ') || 'none'}`);
-    return new TableReader(DynamoDBDocumentClient.from(client), data[0]!);
+    const client = localClient(endpoint);
+    return new TableReader(DynamoDBDocumentClient.from(client), await findGameTable(client));
   }
 
   close(): void {

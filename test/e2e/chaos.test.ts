@@ -1,4 +1,4 @@
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { localClient } from '../../infra/local/dynamodb-local.ts';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { profileItem } from '../../shared/adapters/dynamo/items/profile.ts';
@@ -16,10 +16,9 @@ const RUN_LIMIT_MS = 600_000;
 /** Adds coins to one profile behind the product's back, then runs the checks again. */
 async function mintACoin(session: ChaosSession): Promise<Violation[]> {
   const before = session.violations.list.length;
-  const client = new DynamoDBClient({ endpoint: session.dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const doc = DynamoDBDocumentClient.from(client);
+  const doc = DynamoDBDocumentClient.from(localClient(session.dynamo.endpoint));
   try {
-    const tableName = ((await client.send(new ListTablesCommand({}))).TableNames ?? []).find((name) => /-DataTable/.test(name));
+    const tableName = session.table.tableName;
     const sub = session.model.players.find((p) => p.created && p.sub)!.sub!;
     await doc.send(
       new UpdateCommand({

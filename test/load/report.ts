@@ -125,8 +125,3 @@ export function markdownReport(report: LoadReport): string {
     report.passed ? 'PASSED: no real error, every coin accounted for' : `FAILED: ${report.failures.join('; ')}`,
   ].join('\n');
 }
-
-export function writeJson(report: LoadReport, file: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-}

@@ -10,7 +10,8 @@ import { LoadHttp, StackConnections } from './http.ts';
 import { cpuUsed, listenOverflows, processTreeCpu } from './process-tree.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { StackWatch } from './stack-watch.ts';
-import { markdownReport, writeJson, type LoadReport } from './report.ts';
+import { writeJson } from '../bench/report.ts';
+import { markdownReport, type LoadReport } from './report.ts';
 import { loadSettings, type LoadSettings } from './settings.ts';
 import { LoadStats } from './stats.ts';
 

@@ -27,7 +27,8 @@ function startOfToday(): string {
   return `${new Date().toISOString().slice(0, 10)}T00:00:30.000Z`;
 }
 
-export function loadSettings(env: NodeJS.ProcessEnv = process.env): LoadSettings {
+export function loadSettings(): LoadSettings {
+  const env = process.env;
   const vus = positiveIntegerEnv('LOAD_VUS', 1000);
   const url = env['LOAD_URL']?.replace(/\/+$/, '') || undefined;
   return {

@@ -1,3 +1,4 @@
+import { percentile } from '../support/stats.ts';
 /**
  * What the load test counts: every request by route, its latency, and how it ended. Latencies
  * are kept whole (a 60 s run at 1,000 VUs is ~10^5 numbers), so percentiles are exact, not
@@ -57,12 +58,6 @@ interface RouteCounts {
 
 const increment = (into: Record<string, number>, key: string) => (into[key] = (into[key] ?? 0) + 1);
 
-/** The value at percentile p (nearest rank) of an ascending list; 0 for an empty one. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
-}
 
 export class LoadStats {
   private readonly routes = new Map<string, RouteCounts>();

@@ -73,10 +73,10 @@ describe('the entry guard (Powertools idempotency)', () => {
   });
 
   it('answers a duplicate of a call still running with 409 IDEMPOTENCY_IN_PROGRESS and Retry-After', async () => {
-    const { guard } = guardOn();
+    const { guard, persistence } = guardOn();
     let finish!: () => void;
     const first = guard.once(key, context, () => new Promise<string>((resolve) => (finish = () => resolve('seat'))));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect.poll(() => persistence.records.size).toBe(1); // the first call's in-progress record
     const duplicate = await guard.once(key, context, async () => 'second').catch((e: unknown) => e);
     expect(duplicate).toBeInstanceOf(ApiError);
     expect(duplicate).toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', status: 409, retryAfterSeconds: ENTRY_IN_PROGRESS_RETRY_AFTER_SECONDS });

@@ -139,11 +139,12 @@ describe('local Lambda runtime: one invocation per container, as on Lambda', () 
 
   it('never reuses the container of a timed-out invocation, and closes it once its handler ends', async () => {
     const runtime = runtimeOf();
+    const disposedBefore = (await disposed()).length; // other tests' containers are in the same list
     const timedOut = runtime.invoke('Container', { waitMs: OUTLIVES_TIMEOUT_MS });
     await expect(timedOut).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
     const next = await invoke(runtime, 0);
     expect(runtime.containers().started).toBe(2);
-    await expect.poll(async () => (await disposed()).length).toBeGreaterThan(0);
+    await expect.poll(async () => (await disposed()).length).toBe(disposedBefore + 1);
     expect(await disposed()).not.toContain(next);
     await runtime.stop();
   });
