@@ -1,14 +1,13 @@
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyUnknownError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoClient } from './dynamo/client.ts';
 import type { Context } from 'aws-lambda';
 import { config, required } from '../config.ts';
 import { ApiError } from '../http/problem.ts';
 import { once } from '../once.ts';
 import { ENTRY_IDEMPOTENCY_LAYOUT } from './entry-idempotency-layout.ts';
 import { logger } from './observability.ts';
-import { tracer } from './tracer.ts';
 
 /*
  * Powertools idempotency in front of the entry saga (only the enter function imports this
@@ -135,14 +134,13 @@ export class EntryIdempotency {
 export const entryIdempotency = once(
   () => {
     const { DYNAMODB_ENDPOINT, AWS_REGION } = config();
-    const client = tracer.captureAWSv3Client(
-      new DynamoDBClient({
-        region: AWS_REGION,
-        ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}),
+    const client = dynamoClient(
+      { region: AWS_REGION, endpoint: DYNAMODB_ENDPOINT },
+      {
         maxAttempts: RECORD_MAX_ATTEMPTS,
         // Without throwOnRequestTimeout the SDK only warns about a late request and keeps waiting.
         requestHandler: { requestTimeout: RECORD_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
-      }),
+      },
     );
     const persistence = new DynamoDBPersistenceLayer({
       tableName: required('ENTRY_IDEMPOTENCY_TABLE_NAME'),

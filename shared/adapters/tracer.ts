@@ -70,5 +70,15 @@ export function traceRedisCommands(source: TraceSource = tracer): () => void {
   return () => channel.unsubscribe(handlers);
 }
 
-// On Lambda only: subscribing is what makes ioredis publish, so off Lambda it stays free.
-if (tracer.isTracingEnabled()) traceRedisCommands();
+let tracingRedis = false;
+
+/**
+ * Called where the container creates its Redis client (shared/adapters/cache.ts), so a function
+ * without Redis never subscribes. On Lambda only: subscribing is what makes ioredis publish, so
+ * off Lambda it stays free.
+ */
+export function traceRedisCommandsOnLambda(): void {
+  if (tracingRedis || !tracer.isTracingEnabled()) return;
+  tracingRedis = true;
+  traceRedisCommands();
+}

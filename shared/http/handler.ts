@@ -1,8 +1,6 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../adapters/observability.ts';
-import { traceInvocation } from '../adapters/tracer.ts';
+import { lambdaMiddy } from '../lambda/lambda-middy.ts';
 import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
 import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
 import { isDependencyUnavailable } from '../adapters/dynamo/errors.ts';
@@ -12,7 +10,8 @@ import { problem, type HttpResponse } from './response.ts';
 
 /** `metrics`: this invocation's recorder, for the business metrics of the route's use case. */
 export type HttpFunction = (event: HttpEvent, context: Context, metrics: MetricsRecorder) => Promise<HttpResponse>;
-export type HttpRoute<S extends RouteSchemas> = (request: RouteRequest<S>, metrics: MetricsRecorder) => Promise<HttpResponse>;
+/** `context`: for a route that budgets its time (`getRemainingTimeInMillis`) or hands it on. */
+export type HttpRoute<S extends RouteSchemas> = (request: RouteRequest<S>, metrics: MetricsRecorder, context: Context) => Promise<HttpResponse>;
 
 /**
  * Turns anything a route throws into the contract's problem+json: an `ApiError` as itself, a
@@ -57,14 +56,12 @@ const TIMED_OUT_DETAIL =
 
 /** Wraps a function of the raw event: Powertools logger context, problem+json error mapping, metrics. */
 export function httpFunction(fn: HttpFunction) {
-  return middy<HttpEvent, HttpResponse, Error, Context>({
+  return lambdaMiddy<HttpEvent, HttpResponse>({
     // A route still working this close to its timeout answers 503 before Lambda stops it (which
     // API Gateway would turn into a bare 500). It may have taken effect, so the answer says so.
     timeoutEarlyInMillis: TIMEOUT_EARLY_MS,
     timeoutEarlyResponse: () => problem('SERVICE_UNAVAILABLE', TIMED_OUT_DETAIL, undefined, TIMED_OUT_RETRY_AFTER_SECONDS),
   })
-    .use(traceInvocation())
-    .use(injectLambdaContext(logger))
     .handler((event, context) =>
       withInvocationMetrics(async (metrics) => {
         const response = await fn(event, context, metrics).catch(problemResponse);
@@ -80,5 +77,5 @@ export function httpFunction(fn: HttpFunction) {
  * sent; see `routeRequest`), so no route reads the event itself.
  */
 export function httpHandler<S extends RouteSchemas>(schemas: S, route: HttpRoute<S>) {
-  return httpFunction(async (event, context, metrics) => route(routeRequest(event, schemas, context), metrics));
+  return httpFunction(async (event, context, metrics) => route(routeRequest(event, schemas), metrics, context));
 }

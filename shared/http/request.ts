@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import * as z from '../validation.ts';
 import { ApiError, type FieldError } from './problem.ts';
 
@@ -97,16 +97,12 @@ export interface RouteRequest<S extends RouteSchemas> {
   readonly body: Parsed<S, 'body', undefined>;
   /** A request header, by case-insensitive name. */
   header(name: string): string | undefined;
-  /** Milliseconds until Lambda stops this invocation: a route that waits on others budgets with it. */
-  remainingMs(): number;
 }
 
 const nothing = z.strictObject({});
 
 /** The route's view of the event: caller first (401), then path, query and body (400 / 413). */
-export function routeRequest<S extends RouteSchemas>(event: HttpEvent, schemas: S,
-  context?: Pick<Context, 'getRemainingTimeInMillis'>,
-): RouteRequest<S> {
+export function routeRequest<S extends RouteSchemas>(event: HttpEvent, schemas: S): RouteRequest<S> {
   const userId = callerId(event);
   const params = validate(schemas.params ?? nothing, event.pathParameters ?? {}, 'path is invalid');
   const query = schemas.query
@@ -121,7 +117,5 @@ export function routeRequest<S extends RouteSchemas>(event: HttpEvent, schemas: 
     query: query as Parsed<S, 'query', Nothing>,
     body: body as Parsed<S, 'body', undefined>,
     header: (name) => header(event, name),
-    // Outside Lambda (a unit test) nothing stops the call.
-    remainingMs: () => context?.getRemainingTimeInMillis() ?? Infinity,
   };
 }

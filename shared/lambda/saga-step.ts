@@ -1,11 +1,8 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { isDependencyUnavailable } from '../adapters/dynamo/errors.ts';
 import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
 import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
-import { logger } from '../adapters/observability.ts';
-import { traceInvocation } from '../adapters/tracer.ts';
+import { lambdaMiddy } from './lambda-middy.ts';
 import { TransientError } from '../adapters/transient-error.ts';
 import { ApiError } from '../http/problem.ts';
 
@@ -26,10 +23,7 @@ class StepFailure extends Error {
  * refused).
  */
 export function workflowStep<I, O>(name: string, step: (input: I, context: Context, metrics: MetricsRecorder) => Promise<O>) {
-  return middy<I, O, Error, Context>()
-    .use(traceInvocation())
-    .use(injectLambdaContext(logger))
-    .handler((input, context) =>
+  return lambdaMiddy<I, O>().handler((input, context) =>
       withInvocationMetrics(async (metrics) => {
         try {
           return await step(input, context, metrics);

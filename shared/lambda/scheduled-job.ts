@@ -1,13 +1,10 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
 import * as z from '../validation.ts';
 import { now } from '../adapters/clock.ts';
 import { faultPoint, faultPoints } from '../adapters/faults.ts';
 import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
 import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
-import { traceInvocation } from '../adapters/tracer.ts';
+import { lambdaMiddy } from './lambda-middy.ts';
 
 /** EventBridge Scheduler sends `{"scheduledTime": "<aws.scheduler.scheduled-time>"}`; a deploy trigger sends nothing. */
 const scheduledEvent = z.looseObject({ scheduledTime: z.optional(z.iso.datetime({ offset: true })) });
@@ -18,10 +15,7 @@ const scheduledEvent = z.looseObject({ scheduledTime: z.optional(z.iso.datetime(
  * name) is the `job` dimension of its runs and failures.
  */
 export function scheduledJob<R>(name: string, job: (at: Date, metrics: MetricsRecorder) => Promise<R>) {
-  return middy<unknown, R, Error, Context>()
-    .use(traceInvocation())
-    .use(injectLambdaContext(logger))
-    .handler((event) =>
+  return lambdaMiddy<unknown, R>().handler((event) =>
       withInvocationMetrics(async (metrics) => {
         try {
           await faultPoint(faultPoints.scheduledJobStart);

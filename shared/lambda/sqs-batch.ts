@@ -1,10 +1,8 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { withInvocationMetrics } from '../adapters/emf-metrics.ts';
 import { metrics as metricNames, type MetricsRecorder } from '../adapters/metrics.ts';
 import { logger } from '../adapters/observability.ts';
-import { traceInvocation } from '../adapters/tracer.ts';
+import { lambdaMiddy } from './lambda-middy.ts';
 
 /**
  * Wraps an SQS consumer that reports partial batch failures: the records are handled side by
@@ -13,10 +11,7 @@ import { traceInvocation } from '../adapters/tracer.ts';
  * is counted (RecordsFailed).
  */
 export function sqsBatch(handleRecord: (record: SQSRecord, metrics: MetricsRecorder) => Promise<void>) {
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(traceInvocation())
-    .use(injectLambdaContext(logger))
-    .handler((event) =>
+  return lambdaMiddy<SQSEvent, SQSBatchResponse>().handler((event) =>
       withInvocationMetrics(async (metrics) => {
         const outcomes = await Promise.allSettled(event.Records.map((record) => handleRecord(record, metrics)));
         const batchItemFailures = outcomes.flatMap((outcome, i) => {

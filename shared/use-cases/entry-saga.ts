@@ -66,7 +66,7 @@ export async function validateEntry(deps: SagaTableDeps, state: EntrySagaState):
   const tournament = await tournamentOf(deps, state.tournamentId);
   const profile = await deps.users.get(state.userId, { consistent: true });
   if (!profile) throw new ApiError('USER_NOT_FOUND', 'create your profile first with POST /users');
-  const next = { ...state, displayName: profile.displayName, fee: tournament.entryFee };
+  const next = { ...state, displayName: profile.displayName };
   // Entering again returns the entry the player has, whatever the clock or their coins say now.
   const existing = await deps.entries.get(state.userId, state.tournamentId);
   if (existing && existing.status !== 'REFUNDED') return next;

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.ts';
 import { tracer } from '../tracer.ts';
@@ -9,15 +9,20 @@ export interface TableRef {
   readonly tableName: string;
 }
 
-export function createTableRef(options: { tableName: string; endpoint?: string; region?: string }): TableRef {
-  // Traced on Lambda (a subsegment per call); the document client shares this client's middleware.
-  const client = tracer.captureAWSv3Client(
+/** A DynamoDB client (traced on Lambda: a subsegment per call); `extra` for a caller's own timeouts and retries. */
+export function dynamoClient(options: { endpoint?: string; region?: string }, extra: Partial<DynamoDBClientConfig> = {}): DynamoDBClient {
+  return tracer.captureAWSv3Client(
     new DynamoDBClient({
       region: options.region ?? 'us-east-1',
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...extra,
     }),
   );
-  const doc = DynamoDBDocumentClient.from(client, {
+}
+
+export function createTableRef(options: { tableName: string; endpoint?: string; region?: string }): TableRef {
+  // The document client shares the client's middleware (and so its tracing).
+  const doc = DynamoDBDocumentClient.from(dynamoClient(options), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return { doc, tableName: options.tableName };

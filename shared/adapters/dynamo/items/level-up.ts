@@ -56,7 +56,7 @@ function fromItem(item: Item): UserLeveledUp {
 }
 
 export const levelUpItem = {
-  key, toItem, fromItem,
+  key, fromItem,
 
   /** The outbox write of the progress transaction. */
   record(from: Profile, levelUp: LevelUp, at: Date): PutWrite {

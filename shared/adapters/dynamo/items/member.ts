@@ -30,7 +30,7 @@ const FIELDS: FieldList<Member> = {
 const fromItem = (item: Item): Member => pickFields<Member>(item, FIELDS);
 
 export const memberItem = {
-  key, toItem, fromItem,
+  key, fromItem,
 
   /** The new member's item, written once. */
   seat(member: Member): PutWrite {

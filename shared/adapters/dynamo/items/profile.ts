@@ -31,7 +31,7 @@ const FIELDS: FieldList<Profile> = { userId: true, displayName: true, level: tru
 const fromItem = (item: Item): Profile => pickFields<Profile>(item, FIELDS);
 
 export const profileItem = {
-  key, toItem, fromItem,
+  key, fromItem,
 
   /** Creates the profile unless one exists; never overwrites (so coins are granted once). A refusal returns the existing item. */
   create(profile: Profile): PutWrite {

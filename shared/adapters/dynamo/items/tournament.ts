@@ -28,7 +28,7 @@ const fromItem = (item: Item): Tournament => pickFields<Tournament>(item, FIELDS
 const closedAtOf = (item: Item): string | undefined => (typeof item['closedAt'] === 'string' ? item['closedAt'] : undefined);
 
 export const tournamentItem = {
-  key, toItem, fromItem, closedAtOf,
+  key, fromItem, closedAtOf,
 
   /** Creates the tournament unless it exists (creation is idempotent; a day's rules are never rewritten). */
   create(tournament: Tournament): PutWrite {
