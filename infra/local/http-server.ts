@@ -6,7 +6,7 @@ import { pathParam } from '../../shared/http/schemas.ts';
 import { apiDocsAsset, isApiDocsPath } from './api-docs/assets.ts';
 import { httpApiEvent, httpApiResult, IntegrationTimeout, withinIntegrationTimeout } from './api-gateway.ts';
 import { ClientErrorResponder, MalformedRequest } from './client-errors.ts';
-import { consoleAsset, isConsolePath } from './console/assets.ts';
+import { consoleSite } from './console/assets.ts';
 import { controlRoutes, type ControlDeps } from './control-routes.ts';
 import { BodyTooLarge, BodyUnreadable, readBody, send, sendProblem } from './http-io.ts';
 import type { LocalJwtIssuer } from './jwt-issuer.ts';
@@ -94,7 +94,7 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
       if (!asset) return sendProblem(response, 'ROUTE_NOT_FOUND', `no ${what} ${target.path}`);
       send(response, 200, { 'content-type': asset.contentType, 'cache-control': 'no-cache' }, asset.body); // Node sends no body to a HEAD
     };
-  const serveConsole = serveFiles((_, urlPath) => consoleAsset(urlPath), 'console file');
+  const serveConsole = serveFiles((_, urlPath) => consoleSite.file(urlPath), 'console file');
   // `/openapi.json` and `/docs` (Swagger UI): local-only and public, like `/_local/*`; on AWS these
   // paths are the `$default` route's. The document lists the server it was fetched from first.
   const serveApiDocs = serveFiles((request, urlPath) => apiDocsAsset(urlPath, request.headers.host), 'docs file');
@@ -127,7 +127,7 @@ export function createLocalHttpServer(deps: LocalHttpDeps): http.Server {
     readBody(request, clientErrors.track(request, response))
       .then((body) => {
         if (!target) throw new ApiError('VALIDATION_ERROR', 'the request target is neither a path nor an absolute http(s) URL');
-        const serveLocal = isConsolePath(target.path) ? serveConsole : serveControl;
+        const serveLocal = consoleSite.covers(target.path) ? serveConsole : serveControl;
         const servePublic = isApiDocsPath(target.path) ? serveApiDocs : serveApi;
         return (target.path.startsWith('/_local/') ? serveLocal : servePublic)(request, response, target, body);
       })

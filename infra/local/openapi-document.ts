@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileWhenChanged } from './static-files.ts';
 import { parse } from 'yaml';
 
 /** The contract's machine-readable copy, the one source of /openapi.json, /docs and the Postman collection. */
@@ -18,9 +18,15 @@ export interface OpenApiDocument {
   readonly [key: string]: unknown;
 }
 
-/** The document as the yaml says it, read at each call (an edit shows without a restart). */
+let parsed: { readonly source: Buffer; readonly doc: OpenApiDocument } | undefined;
+
+/** The document as the yaml says it, parsed again only when the file changed (an edit shows without a restart). */
 export function loadOpenApiDocument(): OpenApiDocument {
-  const doc = parse(readFileSync(OPENAPI_YAML, 'utf8')) as OpenApiDocument;
+  const source = readFileWhenChanged(OPENAPI_YAML);
+  // A copy each time: callers (the Postman converter) may change what they are given.
+  if (parsed?.source === source) return structuredClone(parsed.doc);
+  const doc = parse(source.toString('utf8')) as OpenApiDocument;
   if (typeof doc?.openapi !== 'string' || typeof doc.paths !== 'object') throw new Error(`${OPENAPI_YAML.pathname} is not an OpenAPI document`);
-  return doc;
+  parsed = { source, doc };
+  return structuredClone(doc);
 }

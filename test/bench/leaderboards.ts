@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { seededRandom } from '../support/random.ts';
+import { seededRandom } from '../../infra/local/seeded-random.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

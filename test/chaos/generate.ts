@@ -1,4 +1,4 @@
-import { seededRandom } from '../support/random.ts';
+import { seededRandom } from '../../infra/local/seeded-random.ts';
 import { gameRules } from '../../shared/domain/game-rules.ts';
 import { SAGA_FAULT_POINTS, type Op, type ProgressSend, type ReadKind } from './ops.ts';
 

@@ -1,5 +1,5 @@
 import { gameRules } from '../../shared/domain/game-rules.ts';
-import { seededRandom } from '../support/random.ts';
+import { seededRandom } from '../../infra/local/seeded-random.ts';
 import { describe, pause, sendWithRetries, type RetryPolicy } from './client-retries.ts';
 import type { Findings } from './findings.ts';
 import type { Answer, LoadHttp, Outcome } from './http.ts';

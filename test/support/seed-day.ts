@@ -8,7 +8,7 @@ import { profileItem } from '../../shared/adapters/dynamo/items/profile.ts';
 import { gameRules } from '../../shared/domain/game-rules.ts';
 import { pointsForLevels } from '../../shared/domain/scoring.ts';
 import { groupId, groupNumberOfSeat } from '../../shared/domain/tournament.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../../infra/local/seeded-random.ts';
 
 /**
  * A played tournament day written straight into the table, as the entry saga and the score

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import Converter from 'openapi-to-postmanv2';
 import type { OpenApiDocument } from '../openapi-document.ts';
 import type { PostmanCollection } from './collection-format.ts';
-import { seededRandom } from '../../../test/support/random.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 /**
  * The converter's options (its v2 interface, the one Postman's importer uses): folders by the document's tags, requests and examples from the
