@@ -1,5 +1,5 @@
 import * as z from './validation.ts';
-import { once } from './once.ts';
+import { functionEnvironment, once } from './once.ts';
 
 /**
  * The environment a function runs with, read and validated once. On AWS the stack sets these;
@@ -8,7 +8,8 @@ import { once } from './once.ts';
 const nonEmpty = z.string().check(z.minLength(1));
 
 const configSchema = z.object({
-  TABLE_NAME: nonEmpty,
+  /** Functions that read or write the game table (all but the `$default` route's). */
+  TABLE_NAME: z.optional(nonEmpty),
   AWS_REGION: z._default(nonEmpty, 'us-east-1'),
   /** Only off AWS: DynamoDB Local, LocalStack. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
@@ -31,6 +32,8 @@ const configSchema = z.object({
   REBUILD_WORKFLOW_ARN: z.optional(nonEmpty),
   /** Only off AWS: the local stack's Step Functions endpoint. */
   STEPFUNCTIONS_ENDPOINT: z.optional(z.url()),
+  /** The `$default` function: the API's route keys (JSON), to tell 405 from 404. */
+  KNOWN_ROUTES: z.optional(nonEmpty),
   /** Functions that publish domain events (FinishSeal): the game's bus, good-swipe-<stage>. */
   EVENT_BUS_NAME: z.optional(nonEmpty),
   /** Only off AWS: the local stack's EventBridge endpoint. */
@@ -40,7 +43,7 @@ const configSchema = z.object({
 export type Config = z.output<typeof configSchema>;
 
 /** Read and validated once per container, on first use. */
-export const config = once((): Config => configSchema.parse(process.env));
+export const config = once((): Config => configSchema.parse(functionEnvironment()));
 
 /** A setting only some functions have; its absence in one that needs it is a deployment bug. */
 export function required<K extends keyof Config>(name: K): NonNullable<Config[K]> {

@@ -8,6 +8,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export class ContainerScope {
   private readonly values = new Map<object, unknown>();
+
+  /** `environment`: the function's own variables (Lambda gives each function only its own). */
+  constructor(readonly environment: Readonly<Record<string, string>> = {}) {}
   private readonly disposers: (() => unknown)[] = [];
 
   valueOf<T>(key: object, build: () => T, dispose?: (value: T) => unknown): T {
@@ -27,6 +30,16 @@ export class ContainerScope {
 }
 
 const currentScope = new AsyncLocalStorage<ContainerScope>();
+
+/**
+ * The environment the running function sees: on Lambda (and in tests) the process's; in a
+ * simulated container, what every function shares plus that function's own variables, so a
+ * function that reads a variable its template does not give it fails locally as on AWS.
+ */
+export function functionEnvironment(): NodeJS.ProcessEnv {
+  const scope = currentScope.getStore();
+  return scope ? { ...process.env, ...scope.environment } : process.env;
+}
 
 /** Runs `fn` (one invocation) inside `scope`: every `once()` value it reaches is that container's. */
 export function runInContainer<T>(scope: ContainerScope, fn: () => T): T {

@@ -51,6 +51,8 @@ export class LocalLambdaRuntime {
     private readonly model: Pick<LocalModel, 'functions'>,
     private readonly repoRoot: string,
     private readonly log: (line: string) => void = logLocalStackLine,
+    /** Each function's own environment variables, resolved (the stack's); none in unit tests. */
+    private readonly environments: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map(),
   ) {}
 
   async invoke(functionLogicalId: string, event: unknown, options: InvokeOptions = {}): Promise<unknown> {
@@ -120,7 +122,7 @@ export class LocalLambdaRuntime {
     const warm = this.idle.get(functionLogicalId)?.pop();
     if (warm) return warm;
     this.coldStarts += 1;
-    const container = new ContainerScope();
+    const container = new ContainerScope(this.environments.get(functionLogicalId));
     this.live.add(container);
     return container;
   }

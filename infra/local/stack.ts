@@ -41,6 +41,12 @@ export interface RunningLocalStack {
   stop(): Promise<void>;
 }
 
+/** The variables every function has, with the same value. */
+function sharedByAll(environments: readonly Readonly<Record<string, string>>[]): Record<string, string> {
+  const [first = {}, ...rest] = environments;
+  return Object.fromEntries(Object.entries(first).filter(([name, value]) => rest.every((env) => env[name] === value)));
+}
+
 /** A stable key prefix per state directory (so a restart sees its own Redis keys), random if ephemeral. */
 function stackId(options: LocalStackOptions): string {
   if (options.ephemeral) return randomBytes(6).toString('hex');
@@ -88,14 +94,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stoppers.push(async () => redis.disconnect());
 
     // The functions read their configuration from the environment, as on AWS. The AWS-only
-    // endpoints (ElastiCache) are this machine's; all functions share one process environment.
-    // REDIS_CLUSTER follows the server found (the template says 'true', as ElastiCache Serverless is).
+    // endpoints (ElastiCache) are this machine's. REDIS_CLUSTER follows the server found (the
+    // template says 'true', as ElastiCache Serverless is). What every function has (the Powertools
+    // settings, the table) is the process's; the rest only its own function's containers see.
     const localValues = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: keyPrefix, REDIS_CLUSTER: String(redisServer.cluster) };
-    const environment: Record<string, string> = {};
-    for (const fn of model.functions.values()) {
-      Object.assign(environment, resolveEnvironment(fn.environment, model, template, localValues));
-    }
-    Object.assign(process.env, environment, {
+    const environments = new Map(
+      [...model.functions.values()].map((fn) => [fn.logicalId, resolveEnvironment(fn.environment, model, template, localValues)] as const),
+    );
+    Object.assign(process.env, sharedByAll([...environments.values()]), {
       AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
       AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
@@ -124,7 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     installMetricsSink(metrics.collect);
     stoppers.push(async () => installMetricsSink(undefined));
 
-    const runtime = new LocalLambdaRuntime(model, REPO_ROOT);
+    const runtime = new LocalLambdaRuntime(model, REPO_ROOT, undefined, environments);
     stoppers.push(() => runtime.stop());
     const stepFunctions = new LocalStepFunctions(model.stateMachines, runtime, clock, readStateMachineFacts(template, model));
     // Scheduler invokes asynchronously: retries, then the function's on-failure queue.

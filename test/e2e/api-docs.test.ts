@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenApiDocument } from '../../infra/local/openapi-document.ts';
 import { REPO_ROOT, spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
 import { rawExchange } from '../support/raw-http.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -42,7 +43,7 @@ describe('the API docs of a running stack (/openapi.json, /docs)', () => {
     rawExchange(port, [`GET ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, ...headers, 'Connection: close', '', ''].join('\r\n')).then((x) => x.responses[0]!);
 
   beforeAll(async () => {
-    stack = await spawnLocalStack(['--ephemeral', '--clock', '2026-11-24T08:00:00Z']);
+    stack = await spawnLocalStack(['--ephemeral', '--clock', `${TEST_DAY}T08:00:00Z`]);
     port = Number(new URL(stack.url).port);
   });
   afterAll(async () => {

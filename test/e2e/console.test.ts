@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.ts';
 import { REPO_ROOT, spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -33,7 +34,7 @@ describe('the Step Functions API of a running stack (AWS SDK)', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    stack = await spawnLocalStack(['--ephemeral', '--clock', '2026-11-24T08:00:00Z']);
+    stack = await spawnLocalStack(['--ephemeral', '--clock', `${TEST_DAY}T08:00:00Z`]);
     local = new ApiClient(stack.url);
     const { body } = await local.get('/_local/health');
     sfn = new SFNClient({

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack } from '../support/local-stack.ts';
 import { TestDatabase } from '../support/stack-with-db.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
 // DynamoDB outlives a crashed process, as it outlives a Lambda: the stacks here use this one,
 // each with a state directory of its own (its Redis key prefix and stream checkpoint).
@@ -57,7 +58,7 @@ describe('exactly once across a crash between the commit and the response', () =
 describe('the outbox across a crash right after the progress commit', () => {
   it('the process dies after committing a level-up; after a restart its score still arrives', async () => {
     const stateDir = newStateDir();
-    const args = ['--state-dir', stateDir, '--clock', '2026-11-24T08:00:00Z'];
+    const args = ['--state-dir', stateDir, '--clock', `${TEST_DAY}T08:00:00Z`];
     const first = await spawnLocalStack(args, db.env);
     const { api } = await new ApiClient(first.url).signIn('scorer');
     await api.post('/users', { displayName: 'Scorer' });
@@ -68,7 +69,7 @@ describe('the outbox across a crash right after the progress commit', () => {
     await expect(api.post('/users/me/progress', { levelIncrease: 2 }, { 'Idempotency-Key': 'lvl-12' })).rejects.toThrow();
     expect(await first.exited).toBe(70);
 
-    const second = await spawnLocalStack(['--state-dir', stateDir, '--clock', '2026-11-24T08:10:00Z'], db.env);
+    const second = await spawnLocalStack(['--state-dir', stateDir, '--clock', `${TEST_DAY}T08:10:00Z`], db.env);
     try {
       const { api: again } = await new ApiClient(second.url).signIn('scorer');
       let score = 0;

@@ -3,9 +3,10 @@ import { tournamentSealedEvent } from '../../events/tournament-sealed.ts';
 import { gameRules } from '../../shared/domain/game-rules.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
+import { TEST_DAY, testDay } from '../support/test-days.ts';
 
-const DAY = '2026-11-24';
-const NEXT_DAY = '2026-11-25';
+const DAY = TEST_DAY;
+const NEXT_DAY = testDay(1);
 
 /** TournamentSealed on the local bus: published by the seal's last step, seen at GET /_local/events. */
 describe('domain events: TournamentSealed when a day is sealed', () => {
@@ -86,7 +87,7 @@ describe('domain events: TournamentSealed when a day is sealed', () => {
     // The step fails after the bus accepted the event (its answer lost); Step Functions retries it.
     expect((await local.post('/_local/faults', { point: 'FinishSeal.afterPublish', action: 'error', times: 1 })).status).toBe(201);
 
-    await local.post('/_local/clock', { now: '2026-11-26T00:02:00Z' });
+    await local.post('/_local/clock', { now: `${testDay(2)}T00:02:00Z` });
     const events = await sealedEventsOf(NEXT_DAY, 2);
     expect(events).toHaveLength(2);
     const [first, second] = events;

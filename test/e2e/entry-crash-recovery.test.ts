@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
 import { TestDatabase } from '../support/stack-with-db.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
-const TODAY = '2026-11-24';
+const TODAY = TEST_DAY;
 /** Seconds of 409 IDEMPOTENCY_IN_PROGRESS a retry may meet after a crash: above the enter function's 29 s. */
 const IN_PROGRESS_RETRIES = 35;
 

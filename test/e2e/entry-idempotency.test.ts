@@ -3,8 +3,9 @@ import { gameRules } from '../../shared/domain/game-rules.ts';
 import { ApiClient, type ApiResponse } from '../support/api-client.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
 import { TestDatabase } from '../support/stack-with-db.ts';
+import { testDay } from '../support/test-days.ts';
 
-const DAY = '2026-11-27';
+const DAY = testDay(3);
 const ENTRIES = '/tournaments/current/entries';
 const { entryFee, minLevel } = gameRules.tournament;
 const { startCoins, coinsPerLevel } = gameRules.profile;

@@ -4,8 +4,9 @@ import { gameRules } from '../../shared/domain/game-rules.ts';
 import { ApiClient, type ApiResponse } from '../support/api-client.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
 import { TestDatabase } from '../support/stack-with-db.ts';
+import { testDay } from '../support/test-days.ts';
 
-const DAY = '2026-11-26';
+const DAY = testDay(2);
 const PLAYERS = 500;
 const { entryFee, minLevel, groupSize: maxGroupSize } = gameRules.tournament;
 /** A new profile's coins, plus what the levels up to the entry level earn. */

@@ -12,6 +12,7 @@ import {
 } from '../support/hostile-requests.ts';
 import { REPO_ROOT, spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
 import { rawExchange, type RawExchange, type RawResponse } from '../support/raw-http.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
 /**
  * A seeded, bounded fuzz of the local stack over raw sockets: requests generated from the
@@ -75,7 +76,7 @@ describe('hostile requests (seeded fuzz over raw sockets)', () => {
 
   beforeAll(async () => {
     // Entry is open (08:00 UTC), so an accepted entry can happen and is counted.
-    stack = await spawnLocalStack(['--ephemeral', '--clock', '2026-11-24T08:00:00Z']);
+    stack = await spawnLocalStack(['--ephemeral', '--clock', `${TEST_DAY}T08:00:00Z`]);
     port = Number(new URL(stack.url).port);
     const anonymous = new ApiClient(stack.url);
     player = await anonymous.signIn('fuzzer');
@@ -145,7 +146,7 @@ describe('hostile requests (seeded fuzz over raw sockets)', () => {
       (await local.get('/_local/executions?limit=1000')).body.items.filter((e: { stateMachineArn: string }) => e.stateMachineArn.includes('EntrySaga')).length as number;
     const before = await executions();
     const saga = { 'x-amz-target': 'AWSStepFunctions.StartSyncExecution', 'content-type': 'application/x-amz-json-1.0' };
-    const input = JSON.stringify({ stateMachineArn: 'any', input: JSON.stringify({ userId: bystander.sub, requestedAt: '2026-11-24T01:00:00Z' }) });
+    const input = JSON.stringify({ stateMachineArn: 'any', input: JSON.stringify({ userId: bystander.sub, requestedAt: `${TEST_DAY}T01:00:00Z` }) });
     const anonymous = await local.request('POST', '/users/me', { rawBody: input, headers: saga });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('content-type')).toBe('application/problem+json');

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gameRules } from '../../shared/domain/game-rules.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
+import { TEST_DAY, testDay } from '../support/test-days.ts';
 
-const DAY = '2026-11-24';
+const DAY = TEST_DAY;
 
 interface Series {
   namespace: string;
@@ -61,7 +62,7 @@ describe('GET /_local/metrics', () => {
     for (const s of all) expect(s.namespace).toMatch(/^GoodSwipe\//);
 
     // Past midnight: the close schedule starts the seal of the day.
-    expect((await local.post('/_local/clock', { now: '2026-11-25T00:05:00Z' })).status).toBe(200);
+    expect((await local.post('/_local/clock', { now: `${testDay(1)}T00:05:00Z` })).status).toBe(200);
     all = await eventually((s) => total(s, 'TournamentsSealed') >= 1);
     expect(total(all, 'TournamentsSealed')).toBe(1);
     expect(total(all, 'GroupsSealed')).toBe(1);

@@ -5,8 +5,9 @@ import { COLLECTION_FILE, REFERENCE_FOLDER } from '../../infra/local/postman/col
 import { FLOW_FOLDER } from '../../infra/local/postman/flow.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
 import { runCollection, type CollectionRun } from '../support/newman.ts';
+import { TEST_DAY, testDay } from '../support/test-days.ts';
 
-const TODAY = '2026-11-24';
+const TODAY = TEST_DAY;
 
 /** The committed file, as a Postman user imports it. */
 const collection = JSON.parse(readFileSync(COLLECTION_FILE, 'utf8')) as PostmanCollection;
@@ -56,7 +57,7 @@ describe('the Postman collection (newman, local stack)', () => {
     expect(last('02 Create the profile')).toMatchObject({ status: 201, body: { level: 1, coins: 1000 } });
     expect(last('06 Enter the tournament (entry saga)')).toMatchObject({ status: 201, body: { tournamentId: TODAY } });
     expect(last('08 Read the group leaderboard').body.entries).toEqual([expect.objectContaining({ rank: 1, score: 230 })]);
-    expect(last('10 Move the local clock to the next day').body.now).toMatch(/^2026-11-25T00:0[2-9]:/) // moved to 00:02, then runs on;
+    expect(last('10 Move the local clock to the next day').body.now).toMatch(new RegExp(`^${testDay(1)}T00:0[2-9]:`)) // moved to 00:02, then runs on;
     // The last claim attempt is the one that counted (earlier ones, if any, were 409 with Retry-After).
     expect(last('11 Claim the reward')).toMatchObject({ status: 200, body: { tournamentId: TODAY, rank: 1, coinsEarned: 5000 } });
     for (const attempt of run.requests.filter((r) => r.name === '11 Claim the reward').slice(0, -1)) expect(attempt.status).toBe(409);

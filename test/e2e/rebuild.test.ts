@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClusterRedis, type LocalRedis } from '../../infra/local/redis-server.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
-const DAY = '2026-11-24';
+const DAY = TEST_DAY;
 /** A bound on waiting, not a speed claim. */
 const WAIT_MS = 120_000;
 

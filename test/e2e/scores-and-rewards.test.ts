@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
+import { TEST_DAY, testDay } from '../support/test-days.ts';
 
-const TODAY = '2026-11-24';
+const TODAY = TEST_DAY;
 
 /** A whole tournament day through HTTP: enter, level up, watch the boards, claim the next day. */
 describe('scores, leaderboards and rewards over HTTP', () => {
@@ -103,7 +104,7 @@ describe('scores, leaderboards and rewards over HTTP', () => {
   });
 
   it('seals the day after midnight, then pays each rank once, even to racing claims', async () => {
-    const midnight = await local.post('/_local/clock', { now: '2026-11-25T00:02:00Z' });
+    const midnight = await local.post('/_local/clock', { now: `${testDay(1)}T00:02:00Z` });
     expect(midnight.body.fired.map((f: any) => f.schedule)).toContain('good-swipe-local-CloseTournament');
     const coinsBefore = (await ann.api.get('/users/me')).body.coins;
     const claims = await Promise.all(Array.from({ length: 5 }, () => ann.api.post(`/tournaments/${TODAY}/reward`)));

@@ -7,8 +7,9 @@ import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
 import { seedDay } from '../support/seed-day.ts';
 import { TestDatabase } from '../support/stack-with-db.ts';
+import { TEST_DAY, testDay } from '../support/test-days.ts';
 
-const DAY = '2026-11-24';
+const DAY = TEST_DAY;
 const ENTRANTS = 5_000;
 const GROUPS = Math.ceil(ENTRANTS / 35);
 /** A bound on waiting, not a speed claim: the seal takes seconds here; a hang fails the test. */
@@ -46,7 +47,7 @@ describe('sealing a day of 5,000 entrants on the local stack', () => {
     const before = await players[1]!.api.post(`/tournaments/${DAY}/reward`);
     expect(before.status).toBe(409);
 
-    const midnight = await local.post('/_local/clock', { now: '2026-11-25T00:02:00Z' });
+    const midnight = await local.post('/_local/clock', { now: `${testDay(1)}T00:02:00Z` });
     expect(midnight.status).toBe(200);
     expect(midnight.body.fired.map((f: { schedule: string }) => f.schedule)).toContain('good-swipe-local-CloseTournament');
 

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.ts';
 import { spawnLocalStack, type StackProcess } from '../support/local-stack.ts';
 import { TestDatabase } from '../support/stack-with-db.ts';
+import { TEST_DAY, testDay } from '../support/test-days.ts';
 
-const TODAY = '2026-11-24';
+const TODAY = TEST_DAY;
 
 /** Tournaments and the entry saga through HTTP, on a local stack whose clock starts at 08:00. */
 describe('tournaments and entries over HTTP', () => {
@@ -180,7 +181,7 @@ describe('tournaments and entries over HTTP', () => {
     expect(await db.coinsOf(late.sub)).toBe(1900);
 
     // The close job starts the seal workflow at 00:00; it seals once the day's scores are in.
-    const midnight = await local.post('/_local/clock', { now: '2026-11-25T00:02:00Z' });
+    const midnight = await local.post('/_local/clock', { now: `${testDay(1)}T00:02:00Z` });
     const fired = midnight.body.fired.map((f: any) => f.schedule);
     expect(fired.some((name: string) => /CreateTournament/.test(name))).toBe(true);
     expect(fired.some((name: string) => /CloseTournament/.test(name))).toBe(true);
@@ -192,13 +193,13 @@ describe('tournaments and entries over HTTP', () => {
     }
     expect((await db.tournament(TODAY))?.['state']).toBe('CLOSED');
     const next = await late.api.get('/tournaments/current');
-    expect(next.body).toMatchObject({ tournamentId: '2026-11-25', status: 'OPEN' });
+    expect(next.body).toMatchObject({ tournamentId: testDay(1), status: 'OPEN' });
     expect((await late.api.post('/tournaments/current/entries')).status).toBe(201);
   }, 120_000);
 
   it('answers 404 NO_ACTIVE_TOURNAMENT when the day has no tournament', async () => {
     const { api } = await local.signIn('viewer');
-    await db.deleteTournament('2026-11-25');
+    await db.deleteTournament(testDay(1));
     // The stack caches tournaments for a few seconds per function, as a Lambda container would.
     await local.post('/_local/clock', { advanceSeconds: 60 });
     expectProblem(await api.get('/tournaments/current'), 404, 'NO_ACTIVE_TOURNAMENT');

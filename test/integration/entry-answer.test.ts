@@ -15,9 +15,10 @@ import { newTournament } from '../../shared/domain/tournament-record.ts';
 import { confirmReservation, joinGroup, reserveCoins, validateEntry, type EntrySagaDeps, type EntrySagaState } from '../../shared/use-cases/entry-saga.ts';
 import { testRedis } from '../support/redis.ts';
 import { freshTable } from '../support/table.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
-const TOURNAMENT = '2026-11-24';
-const MORNING = new Date('2026-11-24T08:00:00.000Z');
+const TOURNAMENT = TEST_DAY;
+const MORNING = new Date(`${TEST_DAY}T08:00:00.000Z`);
 /** What the function has left: the margin plus a little, so the wait for the saga is short. */
 const REMAINING_MS = ANSWER_MARGIN_MS + 200;
 
@@ -63,7 +64,7 @@ describe('an entry whose saga does not answer in time', () => {
     const steps: EntrySagaDeps = { ...deps, tournaments: new TournamentRepository(table), seats: new SeatDispenser(redis), boards: new Leaderboards(redis) };
     await steps.tournaments.createIfAbsent(newTournament(TOURNAMENT, MORNING));
     await deps.users.createIfAbsent({ ...newProfile('slow-2', 'slow-2', MORNING), level: 12, coins: 1000 });
-    const earlier: EntrySagaState = { userId: 'slow-2', tournamentId: TOURNAMENT, requestedAt: '2026-11-24T07:59:00.000Z' };
+    const earlier: EntrySagaState = { userId: 'slow-2', tournamentId: TOURNAMENT, requestedAt: `${TEST_DAY}T07:59:00.000Z` };
     const made = await confirmReservation(steps, await joinGroup(steps, await reserveCoins(steps, await validateEntry(steps, earlier))));
 
     const answer = await enterTournament(deps, { userId: 'slow-2', now: MORNING, remainingMs: REMAINING_MS });

@@ -22,9 +22,10 @@ import { sweepReservations } from '../../shared/use-cases/sweep-reservations.ts'
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { testRedis } from '../support/redis.ts';
 import { freshTable } from '../support/table.ts';
+import { TEST_DAY, testDay } from '../support/test-days.ts';
 
-const TOURNAMENT = '2026-11-24';
-const MORNING = '2026-11-24T08:00:00.000Z';
+const TOURNAMENT = TEST_DAY;
+const MORNING = `${TEST_DAY}T08:00:00.000Z`;
 
 describe('entry saga steps on DynamoDB Local and Redis', () => {
   let table: Awaited<ReturnType<typeof freshTable>>;
@@ -84,9 +85,9 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
     await player('late');
     await expect(validateEntry(deps, start('low'))).rejects.toMatchObject({ code: 'LEVEL_TOO_LOW' });
     await expect(validateEntry(deps, start('poor'))).rejects.toMatchObject({ code: 'INSUFFICIENT_COINS' });
-    await expect(validateEntry(deps, start('late', '2026-11-24T12:00:00.000Z'))).rejects.toMatchObject({ code: 'ENTRY_CLOSED' });
+    await expect(validateEntry(deps, start('late', `${TEST_DAY}T12:00:00.000Z`))).rejects.toMatchObject({ code: 'ENTRY_CLOSED' });
     await expect(validateEntry(deps, start('nobody'))).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
-    await expect(validateEntry(deps, { ...start('late'), tournamentId: '2026-11-23' })).rejects.toMatchObject({
+    await expect(validateEntry(deps, { ...start('late'), tournamentId: testDay(-1) })).rejects.toMatchObject({
       code: 'NO_ACTIVE_TOURNAMENT',
     });
   });
@@ -134,7 +135,7 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
   });
 
   it('spends no seat on a join that failed for another reason: entries racing with level-ups still fill groups to 35', async () => {
-    const day = '2026-11-26';
+    const day = testDay(2);
     await deps.tournaments.createIfAbsent(newTournament(day, new Date(`${day}T00:00:00.000Z`)));
     const ids = Array.from({ length: 70 }, (_, i) => `racer-${i}`);
     await Promise.all(ids.map((id) => player(id)));
@@ -161,7 +162,7 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
   });
 
   it('after a lost Redis counter, skips full groups instead of overfilling them', async () => {
-    const nextDay = '2026-11-25';
+    const nextDay = testDay(1);
     await deps.tournaments.createIfAbsent(newTournament(nextDay, new Date(`${nextDay}T00:00:00Z`)));
     const enter = (userId: string) => runAll({ userId, tournamentId: nextDay, requestedAt: `${nextDay}T08:00:00.000Z` });
     const first = Array.from({ length: 35 }, (_, i) => `full-${i}`);
@@ -178,9 +179,9 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
     await player('abandoned-late');
     await reserveCoins(deps, start('abandoned-early'));
     await joinGroup(deps, await reserveCoins(deps, start('abandoned-late')));
-    const tooSoon = await sweepReservations(deps.entries, new Date('2026-11-24T08:04:00Z'));
+    const tooSoon = await sweepReservations(deps.entries, new Date(`${TEST_DAY}T08:04:00Z`));
     expect(tooSoon).toEqual({ refunded: 0, confirmed: 0 });
-    const report = await sweepReservations(deps.entries, new Date('2026-11-24T08:06:00Z'));
+    const report = await sweepReservations(deps.entries, new Date(`${TEST_DAY}T08:06:00Z`));
     expect(report.refunded).toBeGreaterThanOrEqual(1);
     expect(report.confirmed).toBeGreaterThanOrEqual(1);
     expect(await deps.entries.get('abandoned-early', TOURNAMENT)).toMatchObject({ status: 'REFUNDED' });
@@ -188,7 +189,7 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
     expect(await deps.entries.get('abandoned-late', TOURNAMENT)).toMatchObject({ status: 'CONFIRMED' });
     expect(await coinsOf('abandoned-late')).toBe(500);
     // A refunded player may enter again, and pays once more only then.
-    const reentered = await runAll(start('abandoned-early', '2026-11-24T09:00:00.000Z'));
+    const reentered = await runAll(start('abandoned-early', `${TEST_DAY}T09:00:00.000Z`));
     expect(reentered.charged).toBe(true);
     expect(await coinsOf('abandoned-early')).toBe(500);
   });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { newProfile } from '../../shared/domain/profile.ts';
 import { globalLeaderboard, globalRank, groupLeaderboard, groupRank } from '../../shared/use-cases/leaderboards.ts';
 import { ScoringWorld, scoringWorlds } from '../support/scoring-fixtures.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
-const DAY = '2026-11-24';
+const DAY = TEST_DAY;
 /** A time of DAY to the millisecond: `t('09:00:00.105')`. */
 const t = (hms: string) => `${DAY}T${hms}Z`;
 const DAY_NOW = new Date(t('20:00:00.000'));

@@ -4,8 +4,9 @@ import type { BoardEntry } from '../../shared/adapters/redis/leaderboards.ts';
 import { globalLeaderboard } from '../../shared/use-cases/leaderboards.ts';
 import { rebuildGlobalSegment, rebuildGroupBoards } from '../../shared/use-cases/rebuild-leaderboards.ts';
 import { ScoringWorld, scoringWorlds } from '../support/scoring-fixtures.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
-const DAY = '2026-11-24';
+const DAY = TEST_DAY;
 const t = (hms: string) => `${DAY}T${hms}.000Z`;
 const SEGMENTS = 4;
 

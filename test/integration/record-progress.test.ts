@@ -7,11 +7,12 @@ import { newProfile } from '../../shared/domain/profile.ts';
 import { ApiError } from '../../shared/http/problem.ts';
 import { recordProgress } from '../../shared/use-cases/record-progress.ts';
 import { freshTable } from '../support/table.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
 describe('recordProgress on DynamoDB Local', () => {
   let table: Awaited<ReturnType<typeof freshTable>>;
   let deps: { users: UserRepository; idempotency: IdempotencyRecords };
-  const now = new Date('2026-11-24T08:00:00Z');
+  const now = new Date(`${TEST_DAY}T08:00:00Z`);
   const player = async (userId: string) => (await deps.users.createIfAbsent(newProfile(userId, userId, now))).profile;
   const coinsOf = async (userId: string) => (await deps.users.get(userId, { consistent: true }))!.coins;
 

@@ -6,6 +6,7 @@ import { ensureRedis } from '../../infra/local/redis-server.ts';
 import { Leaderboards } from '../../shared/adapters/redis/leaderboards.ts';
 import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
 import { deleteKeysUnder, testRedis } from '../support/redis.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
 const prefix = inject('redisKeyPrefix');
 const cluster = inject('redisCluster');
@@ -63,24 +64,24 @@ describe.skipIf(!cluster)('cluster-mode Redis, as ElastiCache Serverless runs it
   it('runs every Leaderboards and SeatDispenser operation (each within one slot)', async () => {
     const boards = new Leaderboards(client);
     const seats = new SeatDispenser(client);
-    const at = '2026-11-24T09:00:00.000Z';
+    const at = `${TEST_DAY}T09:00:00.000Z`;
     await boards.setLevel({ userId: 'u1', displayName: 'One', level: 12, reachedAt: at });
     await boards.setLevel({ userId: 'u2', displayName: 'Two', level: 11, reachedAt: at });
-    await boards.setGroupScore({ tournamentId: '2026-11-24', groupId: 'G000001', userId: 'u1', displayName: 'One', score: 150, reachedAt: at });
-    expect((await boards.group('2026-11-24', 'G000001')).map((e) => e.userId)).toEqual(['u1']);
+    await boards.setGroupScore({ tournamentId: TEST_DAY, groupId: 'G000001', userId: 'u1', displayName: 'One', score: 150, reachedAt: at });
+    expect((await boards.group(TEST_DAY, 'G000001')).map((e) => e.userId)).toEqual(['u1']);
     const first = await boards.globalPage(1);
     expect(first.entries.map((e) => e.userId)).toEqual(['u1']);
     expect((await boards.globalPage(1, { value: 12, reachedAtMs: Date.parse(at), userId: 'u1' })).entries.map((e) => e.userId)).toEqual(['u2']);
     expect(await boards.globalPosition('u2')).toMatchObject({ position: 1 });
     expect(await boards.globalCountAbove({ value: 11, reachedAtMs: Date.parse(at), userId: 'u0' })).toBe(1);
-    await boards.replaceGroup('2026-11-24', 'G000002', [{ userId: 'u2', displayName: 'Two', value: 0, reachedAt: at }]);
+    await boards.replaceGroup(TEST_DAY, 'G000002', [{ userId: 'u2', displayName: 'Two', value: 0, reachedAt: at }]);
     await boards.beginGlobalRebuild();
     await boards.addToGlobalRebuild([{ userId: 'u3', displayName: 'Three', value: 1, reachedAt: at }]);
     await boards.setLevel({ userId: 'u2', displayName: 'Two', level: 13, reachedAt: at });
     expect(await boards.commitGlobalRebuild()).toBe(2);
-    expect(await seats.next('2026-11-24')).toBe(1);
-    await seats.skipTo('2026-11-24', 40);
-    expect(await seats.next('2026-11-24')).toBe(41);
+    expect(await seats.next(TEST_DAY)).toBe(1);
+    await seats.skipTo(TEST_DAY, 40);
+    expect(await seats.next(TEST_DAY)).toBe(41);
   });
 });
 

@@ -14,9 +14,10 @@ import {
 import { rebuildLeaderboards } from '../../shared/use-cases/rebuild-leaderboards.ts';
 import { scoreLevelUp } from '../../shared/use-cases/score-level-up.ts';
 import { ScoringWorld, scoringWorlds } from '../support/scoring-fixtures.ts';
+import { TEST_DAY, testDay } from '../support/test-days.ts';
 
-const DAY = '2026-11-24';
-const NEXT_DAY = '2026-11-25';
+const DAY = TEST_DAY;
+const NEXT_DAY = testDay(1);
 const ENDS_AT = windowOf(DAY).endsAt;
 /** A time of DAY: `t('09:00:05')`. */
 const t = (hms: string) => `${DAY}T${hms}.000Z`;

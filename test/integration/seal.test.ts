@@ -25,9 +25,10 @@ import {
   type SealRequest,
 } from '../../shared/use-cases/seal-tournament.ts';
 import { ScoringWorld, scoringWorlds } from '../support/scoring-fixtures.ts';
+import { TEST_DAY, testDay } from '../support/test-days.ts';
 
-const DAY = '2026-11-24';
-const NEXT_DAY = '2026-11-25';
+const DAY = TEST_DAY;
+const NEXT_DAY = testDay(1);
 const ENDS_AT = windowOf(DAY).endsAt;
 const t = (hms: string) => `${DAY}T${hms}.000Z`;
 const after = (ms: number) => new Date(ENDS_AT.getTime() + ms);

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
 import { levelUp, newProfile } from '../../shared/domain/profile.ts';
 import { freshTable } from '../support/table.ts';
+import { TEST_DAY } from '../support/test-days.ts';
 
 describe('UserRepository on DynamoDB Local', () => {
   let table: Awaited<ReturnType<typeof freshTable>>;
   let users: UserRepository;
-  const now = new Date('2026-11-24T08:00:00Z');
+  const now = new Date(`${TEST_DAY}T08:00:00Z`);
 
   beforeAll(async () => {
     table = await freshTable();

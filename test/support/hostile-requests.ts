@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parse } from 'yaml';
+import { TEST_DAY, testDay } from './test-days.ts';
 
 /**
  * Seeded request generators for the fuzz test: well-formed requests built from the OpenAPI
@@ -130,7 +131,7 @@ function hostileBody(schema: Schema | undefined): fc.Arbitrary<string | undefine
 /** Path parameter values: ids that exist, ids that do not, and undecodable or odd encodings. */
 function pathValue(knownIds: readonly string[]): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.constantFrom('current', '2026-11-24', '2026-11-23', '2026-02-30', '9999-99-99', 'me', ...knownIds),
+    fc.constantFrom('current', TEST_DAY, testDay(-1), '2026-02-30', '9999-99-99', 'me', ...knownIds),
     fc.constantFrom('%', '%zz', '%FF', '%C0%AF', '%E0%A4%A', '%ED%A0%80', '%00', '%2F', '%2e%2e', '..', '%25', '%EF%BF%BD', 'x%', '%F0%9F%98%80'),
     hostileText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, '')) || 'x'),
     fc.constant('a'.repeat(300)),
@@ -194,7 +195,7 @@ const PARTS: readonly Part[] = ['method', 'path', 'query', 'body', 'auth', 'cont
  * made hostile, so that each attack reaches the layer that must refuse it.
  */
 export function apiRequest(operations: readonly OperationModel[], token: string, knownIds: readonly string[]): fc.Arbitrary<GeneratedRequest> {
-  const validIds = fc.constantFrom('current', '2026-11-24', '2026-11-23', ...knownIds);
+  const validIds = fc.constantFrom('current', TEST_DAY, testDay(-1), ...knownIds);
   return fc.constantFrom(...operations).chain((op) => {
     const valid: PartArbitraries = {
       method: fc.constant(op.method),

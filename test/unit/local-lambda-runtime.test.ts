@@ -150,6 +150,26 @@ describe('local Lambda runtime: one invocation per container, as on Lambda', () 
   });
 });
 
+describe('local Lambda runtime: each function sees its own environment, as on Lambda', () => {
+  const OWNER: FunctionModel = { ...WAITING, logicalId: 'Owner', entry: 'test/support/fixtures/container-handler.ts' };
+  const OTHER: FunctionModel = { ...OWNER, logicalId: 'Other' };
+
+  it("gives a function's containers its own variables and none of another function's", async () => {
+    const runtime = new LocalLambdaRuntime(
+      { functions: new Map([[OWNER.logicalId, OWNER], [OTHER.logicalId, OTHER]]) },
+      REPO_ROOT,
+      () => {},
+      new Map([[OWNER.logicalId, { GOOD_SWIPE_TEST_ONLY: 'owner' }]]),
+    );
+    const valueIn = async (fn: string) => ((await runtime.invoke(fn, { waitMs: 0, variable: 'GOOD_SWIPE_TEST_ONLY' })) as { value: unknown }).value;
+    expect(await valueIn('Owner')).toBe('owner');
+    // A variable only another function's template sets is missing here, so reading it fails locally as on AWS.
+    expect(await valueIn('Other')).toBeNull();
+    expect(process.env['GOOD_SWIPE_TEST_ONLY']).toBeUndefined();
+    await runtime.stop();
+  });
+});
+
 describe('local Lambda runtime: concurrency limits, as Lambda throttles', () => {
   const RESERVED: FunctionModel = { ...WAITING, logicalId: 'Reserved', entry: 'test/support/fixtures/container-handler.ts', reservedConcurrency: 1 };
   const runtime = () => new LocalLambdaRuntime({ functions: new Map([[RESERVED.logicalId, RESERVED]]) }, REPO_ROOT, () => {});

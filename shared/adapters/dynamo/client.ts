@@ -1,6 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config } from '../../config.ts';
+import { config, required } from '../../config.ts';
 import { tracer } from '../tracer.ts';
 import { once } from '../../once.ts';
 
@@ -31,8 +31,8 @@ export function createTableRef(options: { tableName: string; endpoint?: string; 
 /** The container's one client, created on first use (after the environment is set). */
 export const tableFromEnv = once(
   (): TableRef => {
-    const { TABLE_NAME, DYNAMODB_ENDPOINT, AWS_REGION } = config();
-    return createTableRef({ tableName: TABLE_NAME, endpoint: DYNAMODB_ENDPOINT, region: AWS_REGION });
+    const { DYNAMODB_ENDPOINT, AWS_REGION } = config();
+    return createTableRef({ tableName: required('TABLE_NAME'), endpoint: DYNAMODB_ENDPOINT, region: AWS_REGION });
   },
   (table) => table.doc.destroy(),
 );
