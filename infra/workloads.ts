@@ -71,6 +71,8 @@ export const entrySagaSteps = {
     name: 'RefundReservation',
     entry: 'functions/saga/refund-reservation.ts',
     tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    // A join that committed before its step failed is not refunded: the member goes on the board.
+    usesRedis: true,
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -129,6 +131,8 @@ export const scheduledJobs: readonly ScheduledJobSpec[] = [
     schedule: 'rate(1 minute)',
     catchUp: true,
     tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    // A joined member its saga never showed goes on the group board before the entry is confirmed.
+    usesRedis: true,
   },
 ];
 

@@ -1,4 +1,4 @@
-import { RESERVATION_TIMEOUT_MS, isEntered } from '../domain/entry.ts';
+import { RESERVATION_TIMEOUT_MS, isEntered, type Entry } from '../domain/entry.ts';
 import { entryRejection, groupId, groupNumberOfSeat } from '../domain/tournament.ts';
 import { windowOfTournament, type Tournament } from '../domain/tournament-record.ts';
 import type { EntryRepository } from '../adapters/dynamo/entry-repository.ts';
@@ -8,7 +8,6 @@ import { now } from '../adapters/clock.ts';
 import { faultPoint, faultPoints } from '../adapters/faults.ts';
 import type { Leaderboards } from '../adapters/redis/leaderboards.ts';
 import type { SeatDispenser } from '../adapters/redis/seat-dispenser.ts';
-import { logger } from '../adapters/observability.ts';
 import { metrics, noMetrics, type MetricsRecorder } from '../adapters/metrics.ts';
 import { TransientError } from '../adapters/transient-error.ts';
 import { ApiError } from '../http/problem.ts';
@@ -121,7 +120,12 @@ export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Pro
   let seat: number | undefined;
   for (let attempt = 0; attempt < MAX_SEAT_ATTEMPTS; attempt++) {
     const existing = await deps.entries.get(userId, tournamentId);
-    if (isEntered(existing)) return { ...state, groupId: existing.groupId, joinedAt: existing.joinedAt };
+    if (isEntered(existing)) {
+      // Seated already: a retry of a step that failed or timed out after its commit (or a second
+      // saga of the player), so the board may not show the member yet.
+      await showSeatedAgain(deps, existing);
+      return { ...state, groupId: existing.groupId, joinedAt: existing.joinedAt };
+    }
     if (existing?.status !== 'RESERVED') {
       // Refunded meanwhile (the sweeper settled an abandoned reservation): this saga lost.
       throw new ReservationNotHeld(`the reservation is ${existing?.status ?? 'missing'}`);
@@ -162,18 +166,30 @@ export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Pro
 }
 
 /**
- * A new member appears on the group board at 0 points. Best effort: DynamoDB already holds the
- * seat, and the member reaches the board with its first score or the next rebuild anyway.
+ * A new member appears on the group board at 0 points. A board Redis trusts as complete must not
+ * miss a member DynamoDB has, so a failure fails the step (a TransientError, which the state
+ * machine retries; the retry finds the seat taken and shows the member again). If every retry
+ * fails, the entry stays JOINED and the sweeper shows and confirms it once Redis answers.
  */
 async function showOnGroupBoard(
-  deps: EntrySagaDeps,
+  deps: Pick<EntrySagaDeps, 'boards'>,
   member: { tournamentId: string; groupId: string; userId: string; displayName: string; at: string },
 ): Promise<void> {
   try {
     await deps.boards.setGroupScore({ ...member, score: 0, reachedAt: member.at });
   } catch (error) {
-    logger.warn('could not add the new member to the group board', { error: error as Error, ...member });
+    throw new TransientError(`the group board could not show the new member: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Shows a seated player on their group board again, when the step that joined them may have
+ * stopped before it did. A raise to 0 points: a member who has scored since keeps the score.
+ */
+async function showSeatedAgain(deps: Pick<EntrySagaDeps, 'users' | 'boards'>, entry: Entry & { groupId: string; joinedAt: string }): Promise<void> {
+  const profile = await deps.users.get(entry.userId, { consistent: true });
+  if (!profile) return;
+  await showOnGroupBoard(deps, { tournamentId: entry.tournamentId, groupId: entry.groupId, userId: entry.userId, displayName: profile.displayName, at: entry.joinedAt });
 }
 
 /** ConfirmReservation: the saga is done; the response shows the coins left. */
@@ -204,14 +220,23 @@ async function seatOf(deps: Pick<SagaTableDeps, 'entries'>, state: EntrySagaStat
 }
 
 /** RefundReservation: the compensation. Gives the fee back only if the player never joined. */
-export async function refundReservation(deps: SagaTableDeps, state: EntrySagaState, recorder: MetricsRecorder = noMetrics): Promise<EntrySagaState> {
+export async function refundReservation(
+  deps: SagaTableDeps & Pick<EntrySagaDeps, 'boards'>,
+  state: EntrySagaState,
+  recorder: MetricsRecorder = noMetrics,
+): Promise<EntrySagaState> {
   await faultPoint(faultPoints.refundReservation);
   const outcome = await deps.entries.refund(state.userId, state.tournamentId, now());
   if (outcome === 'conflict') throw new TransientError('refund collided with another transaction');
   if (outcome === 'refunded') {
     recorder.record(metrics.entriesCompensated, 1);
     await faultPoint(faultPoints.refundReservationAfterCommit);
+    return state;
   }
+  // Not refundable: the join committed before the step failed, so the player keeps the seat
+  // and must be on the board; the step may have failed before it showed them.
+  const entry = await deps.entries.get(state.userId, state.tournamentId);
+  if (isEntered(entry)) await showSeatedAgain(deps, entry);
   return state;
 }
 

@@ -61,13 +61,11 @@ export async function rebuildGroupBoards(
 ): Promise<{ groups: number; members: number }> {
   let members = 0;
   for (const groupId of groupIds) {
-    const group = await deps.members.ofGroup(tournamentId, groupId);
-    await deps.boards.replaceGroup(
-      tournamentId,
-      groupId,
-      group.map((m) => ({ userId: m.userId, displayName: m.displayName, value: m.score, reachedAt: m.scoreReachedAt })),
-    );
-    members += group.length;
+    await deps.boards.rebuildGroup(tournamentId, groupId, async () => {
+      const group = await deps.members.ofGroup(tournamentId, groupId);
+      members += group.length;
+      return group.map((m) => ({ userId: m.userId, displayName: m.displayName, value: m.score, reachedAt: m.scoreReachedAt }));
+    });
   }
   return { groups: groupIds.length, members };
 }

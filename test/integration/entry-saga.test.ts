@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { EntryRepository } from '../../shared/adapters/dynamo/entry-repository.ts';
+import { MemberRepository } from '../../shared/adapters/dynamo/member-repository.ts';
 import { TournamentRepository } from '../../shared/adapters/dynamo/tournament-repository.ts';
 import { UserRepository } from '../../shared/adapters/dynamo/user-repository.ts';
 import { groupItem } from '../../shared/adapters/dynamo/items/group.ts';
+import { memberOf } from '../../shared/adapters/redis/board-order.ts';
 import { redisKeys } from '../../shared/adapters/redis/keys.ts';
 import { Leaderboards } from '../../shared/adapters/redis/leaderboards.ts';
 import { SeatDispenser } from '../../shared/adapters/redis/seat-dispenser.ts';
@@ -174,20 +176,53 @@ describe('entry saga steps on DynamoDB Local and Redis', () => {
     await redis.del(redisKeys.seatCounter(nextDay));
   });
 
+  /** Takes a member (still at 0 points) off its group board, as a board write that never happened. */
+  const dropFromBoard = async (groupId: string, userId: string, joinedAt: string) => {
+    const board = redisKeys.groupBoard(TOURNAMENT, groupId);
+    await redis.zrem(board.order, memberOf({ value: 0, reachedAtMs: Date.parse(joinedAt), userId }));
+    await redis.hdel(board.entries, userId);
+    expect((await deps.boards.group(TOURNAMENT, groupId)).map((e) => e.userId)).not.toContain(userId);
+  };
+
+  it('shows a seated member on the board again when JoinGroup is retried after its commit', async () => {
+    await player('retried-join');
+    const reserved = await reserveCoins(deps, start('retried-join'));
+    const { groupId, joinedAt } = await joinGroup(deps, reserved);
+    await dropFromBoard(groupId!, 'retried-join', joinedAt!); // the step failed after the commit, before the board write
+    const retried = await joinGroup(deps, reserved);
+    expect(retried.groupId).toBe(groupId);
+    expect((await deps.boards.group(TOURNAMENT, groupId!)).map((e) => e.userId)).toContain('retried-join');
+  });
+
+  it('refunds nothing after a committed join, and shows the member the failed step did not', async () => {
+    await player('joined-then-failed');
+    const reserved = await reserveCoins(deps, start('joined-then-failed'));
+    const { groupId, joinedAt } = await joinGroup(deps, reserved);
+    await dropFromBoard(groupId!, 'joined-then-failed', joinedAt!); // JoinGroup failed after its commit, before the board write
+    await refundReservation(deps, reserved); // the compensation the state machine runs next
+    expect(await deps.entries.get('joined-then-failed', TOURNAMENT)).toMatchObject({ status: 'JOINED', groupId });
+    expect(await coinsOf('joined-then-failed')).toBe(500);
+    expect((await deps.boards.group(TOURNAMENT, groupId!)).map((e) => e.userId)).toContain('joined-then-failed');
+  });
+
   it('sweeps abandoned reservations: refund if in no group, confirm if in one', async () => {
     await player('abandoned-early');
     await player('abandoned-late');
     await reserveCoins(deps, start('abandoned-early'));
-    await joinGroup(deps, await reserveCoins(deps, start('abandoned-late')));
-    const tooSoon = await sweepReservations(deps.entries, new Date(`${TEST_DAY}T08:04:00Z`));
-    expect(tooSoon).toEqual({ refunded: 0, confirmed: 0 });
-    const report = await sweepReservations(deps.entries, new Date(`${TEST_DAY}T08:06:00Z`));
+    const { groupId, joinedAt } = await joinGroup(deps, await reserveCoins(deps, start('abandoned-late')));
+    await dropFromBoard(groupId!, 'abandoned-late', joinedAt!); // the saga died between the join's commit and the board write
+    const sweepDeps = { ...deps, members: new MemberRepository(table) };
+    const tooSoon = await sweepReservations(sweepDeps, new Date(`${TEST_DAY}T08:04:00Z`));
+    expect(tooSoon).toEqual({ refunded: 0, confirmed: 0, deferred: 0 });
+    const report = await sweepReservations(sweepDeps, new Date(`${TEST_DAY}T08:06:00Z`));
     expect(report.refunded).toBeGreaterThanOrEqual(1);
     expect(report.confirmed).toBeGreaterThanOrEqual(1);
     expect(await deps.entries.get('abandoned-early', TOURNAMENT)).toMatchObject({ status: 'REFUNDED' });
     expect(await coinsOf('abandoned-early')).toBe(1000);
     expect(await deps.entries.get('abandoned-late', TOURNAMENT)).toMatchObject({ status: 'CONFIRMED' });
     expect(await coinsOf('abandoned-late')).toBe(500);
+    // Shown on the board before it was confirmed.
+    expect((await deps.boards.group(TOURNAMENT, groupId!)).map((e) => e.userId)).toContain('abandoned-late');
     // A refunded player may enter again, and pays once more only then.
     const reentered = await runAll(start('abandoned-early', `${TEST_DAY}T09:00:00.000Z`));
     expect(reentered.charged).toBe(true);

@@ -55,7 +55,7 @@ describe('rebuilding the boards while they are read and written', () => {
     expect(fresh).toEqual(old.filter((e) => e.userId !== 'stale').map((e) => ({ ...e, rank: e.rank - 1 })));
     for (const seen of await Promise.all(racing)) expect([old, fresh]).toContainEqual(seen);
     // Committed once: a second commit has no rebuild to commit.
-    await expect(w.boards.commitGlobalRebuild()).rejects.toThrow(/no global rebuild/);
+    await expect(w.boards.commitGlobalRebuild()).rejects.toThrow(/no rebuild of this board in progress/);
   });
 
   it('keeps a level-up and a new player that arrive during the rebuild', async () => {
@@ -88,7 +88,7 @@ describe('rebuilding the boards while they are read and written', () => {
     const a = entries(35, 100);
     const b = entries(20, 500);
     const bestFirst = (es: BoardEntry[]) => [...es].sort((x, y) => y.value - x.value);
-    await w.boards.replaceGroup(DAY, 'G000001', a);
+    await w.boards.rebuildGroup(DAY, 'G000001', async () => a);
     expect(await w.boards.group(DAY, 'G000001')).toEqual(bestFirst(a));
 
     let replacing = true;
@@ -96,7 +96,7 @@ describe('rebuilding the boards while they are read and written', () => {
     const reader = (async () => {
       while (replacing) seen.push(await w.boards.group(DAY, 'G000001'));
     })();
-    for (let i = 0; i < 20; i += 1) await w.boards.replaceGroup(DAY, 'G000001', i % 2 === 0 ? b : a);
+    for (let i = 0; i < 20; i += 1) await w.boards.rebuildGroup(DAY, 'G000001', async () => (i % 2 === 0 ? b : a));
     replacing = false;
     await reader;
     expect(seen.length).toBeGreaterThan(0);
@@ -104,6 +104,55 @@ describe('rebuilding the boards while they are read and written', () => {
     // The replaced board keeps the group boards' expiry.
     const keys = redisKeys.groupBoard(DAY, 'G000001');
     for (const key of [keys.order, keys.entries]) expect(await w.redis.ttl(key)).toBeGreaterThan(7 * 86_400);
+  });
+
+  it('keeps a member who joins and a score raised while the group is rebuilt from DynamoDB', async () => {
+    const w = await world('rebuild-group-writes');
+    await w.tournament(DAY);
+    for (const id of ['k1', 'k2', 'joiner']) await w.player(id, 14, t('06:00:00'));
+    await w.enter(['k1', 'k2'], DAY, t('08:00:00'));
+    const { groupId } = (await w.memberOf('k1', DAY))!;
+    const result = await w.boards.rebuildGroup(DAY, groupId, async () => {
+      const read = await w.members.ofGroup(DAY, groupId);
+      // After the read, before the commit: a join (DynamoDB, then the board, as the saga does)
+      // and a level-up scored (DynamoDB, then the board, as the consumer does).
+      await w.enter(['joiner'], DAY, t('09:00:00'));
+      await w.score(await w.levelUp('k2', 3, t('09:30:00')));
+      return read.map((m) => ({ userId: m.userId, displayName: m.displayName, value: m.score, reachedAt: m.scoreReachedAt }));
+    });
+    expect(result).toBe('replaced');
+    expect((await w.boards.group(DAY, groupId)).map((e) => [e.userId, e.value])).toEqual([
+      ['k2', 480], // 10 x (15 + 16 + 17)
+      ['k1', 0],
+      ['joiner', 0],
+    ]);
+    expect(await w.boards.groupIfComplete(DAY, groupId)).toHaveLength(3);
+  });
+
+  it('lets a rebuild begun later win over one still running (a retried batch), and never leaves a copy behind', async () => {
+    const w = await world('rebuild-group-overlap');
+    const entry = (userId: string, value: number): BoardEntry => ({ userId, displayName: userId, value, reachedAt: t('09:00:00') });
+    let laterHasBegun!: () => void;
+    const begun = new Promise<void>((resolve) => (laterHasBegun = resolve));
+    let releaseLater!: () => void;
+    const released = new Promise<void>((resolve) => (releaseLater = resolve));
+    let later: Promise<'replaced' | 'superseded'> | undefined;
+    const earlier = await w.boards.rebuildGroup(DAY, 'G000009', async () => {
+      later = w.boards.rebuildGroup(DAY, 'G000009', async () => {
+        laterHasBegun();
+        await released;
+        return [entry('newer', 20)];
+      });
+      await begun;
+      return [entry('older', 10)];
+    });
+    expect(earlier).toBe('superseded');
+    releaseLater();
+    expect(await later).toBe('replaced');
+    // The earlier one wrote nothing: its read is not on the board.
+    expect((await w.boards.group(DAY, 'G000009')).map((e) => e.userId)).toEqual(['newer']);
+    const copy = redisKeys.groupRebuild(DAY, 'G000009');
+    expect(await w.redis.exists(copy.order, copy.entries, redisKeys.groupRebuildMarker(DAY, 'G000009'))).toBe(0);
   });
 
   it('rebuilds group boards from the members in DynamoDB', async () => {

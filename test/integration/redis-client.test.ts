@@ -74,7 +74,7 @@ describe.skipIf(!cluster)('cluster-mode Redis, as ElastiCache Serverless runs it
     expect((await boards.globalPage(1, { value: 12, reachedAtMs: Date.parse(at), userId: 'u1' })).entries.map((e) => e.userId)).toEqual(['u2']);
     expect(await boards.globalPosition('u2')).toMatchObject({ position: 1 });
     expect(await boards.globalCountAbove({ value: 11, reachedAtMs: Date.parse(at), userId: 'u0' })).toBe(1);
-    await boards.replaceGroup(TEST_DAY, 'G000002', [{ userId: 'u2', displayName: 'Two', value: 0, reachedAt: at }]);
+    await boards.rebuildGroup(TEST_DAY, 'G000002', async () => [{ userId: 'u2', displayName: 'Two', value: 0, reachedAt: at }]);
     await boards.beginGlobalRebuild();
     await boards.addToGlobalRebuild([{ userId: 'u3', displayName: 'Three', value: 1, reachedAt: at }]);
     await boards.setLevel({ userId: 'u2', displayName: 'Two', level: 13, reachedAt: at });

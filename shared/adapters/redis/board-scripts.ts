@@ -60,14 +60,47 @@ if ttl > 0 then
 end
 return raised`,
   },
-  /** KEYS order, entries, rebuild order, rebuild entries, rebuild marker; ARGV userId, value, ms, name. */
-  gsBoardRaiseWithRebuild: {
-    numberOfKeys: 5,
+  /**
+   * KEYS order, entries, complete, rebuild order, rebuild entries, rebuild marker; ARGV as
+   * gsBoardRaiseMany. A write to a live board: while the board is being rebuilt (the marker
+   * exists), each entry is raised in the rebuild copy too. The copy is filled from DynamoDB as
+   * it stood when the rebuild began, so a write since then must reach it, or the commit that
+   * replaces the live board with the copy would undo it.
+   */
+  gsBoardRaiseLive: {
+    numberOfKeys: 6,
     lua: `${RAISE}
-local raised = raise(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
--- A rebuild in progress will replace the live board: the level-up must be in its copy too.
-if redis.call('EXISTS', KEYS[5]) == 1 then raise(KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4]) end
+local rebuilding = redis.call('EXISTS', KEYS[6]) == 1
+local raised = 0
+for i = 3, #ARGV, 4 do
+  raised = raised + raise(KEYS[1], KEYS[2], ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+  if rebuilding then raise(KEYS[4], KEYS[5], ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]) end
+end
+if ARGV[2] == '1' then redis.call('SET', KEYS[3], '1') end
+local ttl = tonumber(ARGV[1])
+if ttl > 0 then
+  for k = 1, 3 do redis.call('EXPIRE', KEYS[k], ttl) end
+end
+if rebuilding then
+  -- The copy lives as long as its marker: a rebuild that never commits leaves nothing behind.
+  local left = redis.call('PTTL', KEYS[6])
+  if left > 0 then
+    redis.call('PEXPIRE', KEYS[4], left)
+    redis.call('PEXPIRE', KEYS[5], left)
+  end
+end
 return raised`,
+  },
+  /**
+   * KEYS rebuild order, rebuild entries, marker; ARGV token, marker ttl: an empty copy and the
+   * marker naming this rebuild, at once. A rebuild begun later takes the marker over.
+   */
+  gsBoardBeginRebuild: {
+    numberOfKeys: 3,
+    lua: `
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('SET', KEYS[3], ARGV[1], 'EX', ARGV[2])
+return 1`,
   },
   /**
    * KEYS order, entries, complete; ARGV cursor member ('' = from the top), cursor score, count
@@ -113,16 +146,22 @@ if not rank then return { complete } end
 return { complete, rank, stored }`,
   },
   /**
-   * KEYS rebuild order, rebuild entries, order, entries, marker: the rebuilt board replaces the
-   * live one (RENAME, O(1) per key) and the marker goes, all at once. Fails if the marker is gone
-   * (expired): level-ups since then may be missing from the copy, so it must not go live.
+   * KEYS rebuild order, rebuild entries, order, entries, marker, complete; ARGV token ('': any),
+   * ttl (0: none), then userId, value, ms, name per entry to raise in the copy first. The rebuilt
+   * board replaces the live one (RENAME, O(1) per key) and the marker goes, all at once; returns
+   * the board's size. Fails if the marker is gone (expired, or a later rebuild committed):
+   * writes since then may be missing from the copy, so it must not go live. Returns -1, changing
+   * nothing, if a rebuild begun later holds the marker: its commit will stand.
    */
   gsBoardCommitRebuild: {
     numberOfKeys: 6,
-    lua: `
-if redis.call('EXISTS', KEYS[5]) == 0 then
-  return redis.error_reply('ERR no global rebuild in progress (never begun, or its marker expired)')
+    lua: `${RAISE}
+local marker = redis.call('GET', KEYS[5])
+if not marker then
+  return redis.error_reply('ERR no rebuild of this board in progress (never begun, expired, or committed by a later one)')
 end
+if ARGV[1] ~= '' and marker ~= ARGV[1] then return -1 end
+for i = 3, #ARGV, 4 do raise(KEYS[1], KEYS[2], ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]) end
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('RENAME', KEYS[1], KEYS[3])
   redis.call('RENAME', KEYS[2], KEYS[4])
@@ -130,8 +169,18 @@ else
   redis.call('DEL', KEYS[3], KEYS[4])
 end
 redis.call('DEL', KEYS[5])
--- Built from the whole table: the live board can be trusted again.
-redis.call('SET', KEYS[6], '1')
+-- RENAME keeps the copy's expiry (its marker's): the live board gets its own, or none.
+local ttl = tonumber(ARGV[2])
+if ttl > 0 then
+  redis.call('EXPIRE', KEYS[3], ttl)
+  redis.call('EXPIRE', KEYS[4], ttl)
+  redis.call('SET', KEYS[6], '1', 'EX', ttl)
+else
+  redis.call('PERSIST', KEYS[3])
+  redis.call('PERSIST', KEYS[4])
+  -- Built from DynamoDB: the live board can be trusted again.
+  redis.call('SET', KEYS[6], '1')
+end
 return redis.call('ZCARD', KEYS[3])`,
   },
 } as const;
@@ -155,8 +204,25 @@ export class BoardScripts {
     );
   }
 
-  async raiseWithRebuild(board: BoardKeys, rebuild: BoardKeys, marker: string, entryArgs: readonly string[]): Promise<number> {
-    return Number(await this.calls.gsBoardRaiseWithRebuild(board.order, board.entries, rebuild.order, rebuild.entries, marker, ...entryArgs));
+  /** A write to a live board (`rebuild`: its copy and marker, raised too while a rebuild runs). */
+  async raiseLive(
+    board: BoardKeys,
+    rebuild: { readonly copy: BoardKeys; readonly marker: string },
+    ttlSeconds: number,
+    entryArgs: readonly string[],
+    options: { complete?: boolean } = {},
+  ): Promise<number> {
+    const { copy, marker } = rebuild;
+    return Number(
+      await this.calls.gsBoardRaiseLive(
+        board.order, board.entries, board.complete, copy.order, copy.entries, marker,
+        String(ttlSeconds), options.complete ? '1' : '0', ...entryArgs,
+      ),
+    );
+  }
+
+  async beginRebuild(copy: BoardKeys, marker: string, token: string, markerTtlSeconds: number): Promise<void> {
+    await this.calls.gsBoardBeginRebuild(copy.order, copy.entries, marker, token, String(markerTtlSeconds));
   }
 
   /** `count` >= 1, or -1 for everything after the cursor. */
@@ -181,8 +247,22 @@ export class BoardScripts {
     return { complete: Number(complete) === 1, ...(position === undefined ? {} : { found: { position: Number(position), stored: String(stored) } }) };
   }
 
-  async commitRebuild(rebuild: BoardKeys, board: BoardKeys, marker: string): Promise<number> {
-    return Number(await this.calls.gsBoardCommitRebuild(rebuild.order, rebuild.entries, board.order, board.entries, marker, board.complete));
+  /**
+   * The board's size, or -1 if a later rebuild holds the marker. `token` '': any rebuild;
+   * `entryArgs`: raised in the copy first, in the same script.
+   */
+  async commitRebuild(
+    copy: BoardKeys,
+    board: BoardKeys,
+    marker: string,
+    options: { token?: string; ttlSeconds?: number; entryArgs?: readonly string[] } = {},
+  ): Promise<number> {
+    return Number(
+      await this.calls.gsBoardCommitRebuild(
+        copy.order, copy.entries, board.order, board.entries, marker, board.complete,
+        options.token ?? '', String(options.ttlSeconds ?? 0), ...(options.entryArgs ?? []),
+      ),
+    );
   }
 }
 

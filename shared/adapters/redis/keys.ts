@@ -7,7 +7,8 @@
  * - `{lb}`: the global board (order + entries), its rebuild copy and the rebuild marker. A level-up
  *   updates order and entries atomically, and during a rebuild the copy as well; the commit
  *   renames copy -> live. One board is one sorted set, so it lives in one slot anyway.
- * - `{g:<tournamentId>:<groupId>}`: one group's board (order + entries) and its rebuild copy.
+ * - `{g:<tournamentId>:<groupId>}`: one group's board (order + entries), its rebuild copy and
+ *   the rebuild marker, for the same reasons.
  *   Each group has its own tag, so the ~28,600 groups of a big day spread over the cluster.
  * - `{seats:<tournamentId>}`: the seat counter, one key (its MULTI and script touch only it).
  *
@@ -44,5 +45,7 @@ export const redisKeys = {
   globalRebuildMarker: () => `{${GLOBAL_TAG}}:rebuilding`,
   groupBoard: (tournamentId: string, groupId: string): BoardKeys => board(groupTag(tournamentId, groupId), ''),
   groupRebuild: (tournamentId: string, groupId: string): BoardKeys => board(groupTag(tournamentId, groupId), 'rebuild:'),
+  /** Present while a group board is rebuilt, holding that rebuild's token: writes then raise the copy too. */
+  groupRebuildMarker: (tournamentId: string, groupId: string) => `{${groupTag(tournamentId, groupId)}}:rebuilding`,
   seatCounter: (tournamentId: string) => `{seats:${tournamentId}}:next`,
 } as const;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BoardScripts, type PageRow } from './board-scripts.ts';
 import {
   boardValue,
@@ -15,6 +16,11 @@ export type { BoardEntry, BoardPosition } from './board-order.ts';
 
 /** Group boards are kept a week after their day (history pages read DynamoDB anyway). */
 const GROUP_BOARD_TTL_SECONDS = 8 * 24 * 60 * 60;
+/**
+ * A group rebuild that has not committed within this is abandoned (its commit then fails, and
+ * its copy expires): it is one Query and two script calls, well under a second.
+ */
+const GROUP_REBUILD_TTL_SECONDS = 60;
 /** A global rebuild that has not committed within this is abandoned (its commit then fails). */
 const GLOBAL_REBUILD_TTL_SECONDS = 60 * 60;
 /** Entries per script call when filling a rebuild: bounded work per call on the node. */
@@ -49,13 +55,20 @@ export class Leaderboards {
   /** Puts a member on its group board (at 0 when it joins), or raises its score. */
   async setGroupScore(args: { tournamentId: string; groupId: string; userId: string; displayName: string; score: number; reachedAt: string }): Promise<void> {
     const entry = { userId: args.userId, value: args.score, reachedAt: args.reachedAt, displayName: args.displayName };
-    await this.scripts.raiseMany(redisKeys.groupBoard(args.tournamentId, args.groupId), GROUP_BOARD_TTL_SECONDS, raiseArgs(entry));
+    await this.raiseGroup(args.tournamentId, args.groupId, raiseArgs(entry));
   }
 
   /** Raises a player on the global board (and in a rebuild in progress, so the level survives its commit). */
   async setLevel(args: { userId: string; displayName: string; level: number; reachedAt: string }): Promise<void> {
     const entry = { userId: args.userId, value: args.level, reachedAt: args.reachedAt, displayName: args.displayName };
-    await this.scripts.raiseWithRebuild(redisKeys.globalBoard(), redisKeys.globalRebuild(), redisKeys.globalRebuildMarker(), raiseArgs(entry));
+    const rebuild = { copy: redisKeys.globalRebuild(), marker: redisKeys.globalRebuildMarker() };
+    await this.scripts.raiseLive(redisKeys.globalBoard(), rebuild, 0, raiseArgs(entry));
+  }
+
+  /** Raises entries on a live group board (and in its rebuild copy while one runs); `complete`: they are the whole board. */
+  private async raiseGroup(tournamentId: string, groupId: string, entryArgs: readonly string[], options: { complete?: boolean } = {}): Promise<void> {
+    const rebuild = { copy: redisKeys.groupRebuild(tournamentId, groupId), marker: redisKeys.groupRebuildMarker(tournamentId, groupId) };
+    await this.scripts.raiseLive(redisKeys.groupBoard(tournamentId, groupId), rebuild, GROUP_BOARD_TTL_SECONDS, entryArgs, options);
   }
 
   /** Every member of a group board, best first (at most 35), as Redis has it. */
@@ -79,7 +92,7 @@ export class Leaderboards {
    * cache loss, one group at a time, as readers find them.
    */
   async repairGroup(tournamentId: string, groupId: string, entries: readonly BoardEntry[]): Promise<void> {
-    await this.scripts.raiseMany(redisKeys.groupBoard(tournamentId, groupId), GROUP_BOARD_TTL_SECONDS, entries.flatMap(raiseArgs), { complete: true });
+    await this.raiseGroup(tournamentId, groupId, entries.flatMap(raiseArgs), { complete: true });
   }
 
   /** Whether the global board can be trusted, or a rebuild is under way, or neither (lost). */
@@ -117,28 +130,23 @@ export class Leaderboards {
   }
 
   /**
-   * Replaces a group board with the given entries: built under temporary keys in the group's
-   * slot, then renamed over the live keys in one MULTI, so readers see the old board or the new
-   * one, never a half-built one.
+   * Replaces a group board with its members as DynamoDB has them, whatever Redis held. The copy
+   * and its marker come first, so every write that lands while `readMembers` reads DynamoDB (a
+   * member joining, a score raised) reaches the copy as well as the live board; then one script
+   * renames the copy over the live board, so readers see the old board or the new one, never a
+   * half-built one, and never lose a write. 'superseded': a rebuild of the same board begun
+   * meanwhile (a retried batch) holds the marker, and its commit stands instead.
    */
-  async replaceGroup(tournamentId: string, groupId: string, entries: readonly BoardEntry[]): Promise<void> {
+  async rebuildGroup(tournamentId: string, groupId: string, readMembers: () => Promise<readonly BoardEntry[]>): Promise<'replaced' | 'superseded'> {
     const live = redisKeys.groupBoard(tournamentId, groupId);
-    const rebuild = redisKeys.groupRebuild(tournamentId, groupId);
-    await this.redis.del(rebuild.order, rebuild.entries);
-    if (entries.length === 0) {
-      await this.redis.del(live.order, live.entries);
-      return;
-    }
-    await this.scripts.raiseMany(rebuild, 0, entries.flatMap(raiseArgs));
-    await this.redis
-      .multi()
-      .rename(rebuild.order, live.order)
-      .rename(rebuild.entries, live.entries)
-      .expire(live.order, GROUP_BOARD_TTL_SECONDS)
-      .expire(live.entries, GROUP_BOARD_TTL_SECONDS)
-      .set(live.complete, '1', 'EX', GROUP_BOARD_TTL_SECONDS)
-      .exec()
-      .then(failOnError);
+    const copy = redisKeys.groupRebuild(tournamentId, groupId);
+    const marker = redisKeys.groupRebuildMarker(tournamentId, groupId);
+    const token = randomUUID();
+    await this.scripts.beginRebuild(copy, marker, token, GROUP_REBUILD_TTL_SECONDS);
+    // A group is at most 35 members: they go into the copy in the commit's own script.
+    const entryArgs = (await readMembers()).flatMap(raiseArgs);
+    const size = await this.scripts.commitRebuild(copy, live, marker, { token, ttlSeconds: GROUP_BOARD_TTL_SECONDS, entryArgs });
+    return size < 0 ? 'superseded' : 'replaced';
   }
 
   /**
