@@ -1,3 +1,4 @@
+import { OUTBOX_RETENTION_DAYS } from '../adapters/dynamo/items/level-up.ts';
 import { logger } from '../adapters/observability.ts';
 import { previousTournamentId, tournamentIdOn, windowOf } from '../domain/tournament.ts';
 import { scoreLevelUp, type ScoreDeps } from './score-level-up.ts';
@@ -8,14 +9,14 @@ const MAX_PER_RUN = 500;
 /**
  * The redrive of level-ups that never got scored (their messages dead-lettered): straight from the
  * outbox, the source of truth, rather than from the dead-letter queue. Each unscored level-up of
- * yesterday and today is scored as the consumer would (idempotent: scoring twice changes nothing).
- * Bounded per run; `remaining` says whether to run it again. A day already sealed keeps its
- * sealed standings: a late score still moves the player's member score and the global board.
+ * the days the outbox still holds (today and the 7 before it: an operator may redrive days after
+ * the messages dead-lettered) is scored as the consumer would (idempotent: scoring twice changes
+ * nothing). Bounded per run; `remaining` says whether to run it again. A day already sealed keeps
+ * its sealed standings: a late score still moves the player's member score and the global board.
  */
 export async function redriveUnscoredLevelUps(deps: ScoreDeps, now: Date): Promise<{ scored: number; remaining: boolean }> {
-  const today = tournamentIdOn(now);
   let scored = 0;
-  for (const tournamentId of [previousTournamentId(today), today]) {
+  for (const tournamentId of outboxDays(now)) {
     const until = windowOf(tournamentId).endsAt;
     for await (const levelUp of deps.outbox.unscored(tournamentId, until)) {
       if (scored >= MAX_PER_RUN) return { scored, remaining: true };
@@ -25,4 +26,11 @@ export async function redriveUnscoredLevelUps(deps: ScoreDeps, now: Date): Promi
   }
   logger.info('unscored level-ups redriven', { scored });
   return { scored, remaining: false };
+}
+
+/** The days whose level-ups the outbox still holds, oldest first (16 index queries each). */
+function outboxDays(now: Date): string[] {
+  const days = [tournamentIdOn(now)];
+  while (days.length <= OUTBOX_RETENTION_DAYS) days.unshift(previousTournamentId(days[0]!));
+  return days;
 }

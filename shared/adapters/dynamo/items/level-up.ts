@@ -20,7 +20,8 @@ import { GSI1, playerShard } from './secondary-index.ts';
 export const LEVEL_UP_ENTITY = 'LEVELUP';
 
 /** Outbox items outlive any consumer's retries and the day they score for, then expire. */
-const OUTBOX_TTL_SECONDS = 7 * 24 * 60 * 60;
+export const OUTBOX_RETENTION_DAYS = 7;
+const OUTBOX_TTL_SECONDS = OUTBOX_RETENTION_DAYS * 24 * 60 * 60;
 
 /** Levels only grow, so the level reached names a player's level-up uniquely. */
 function key(userId: string, toLevel: number): ItemKey {
