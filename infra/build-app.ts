@@ -60,9 +60,9 @@ export function buildTargetApp(options: BuildAppOptions = {}): BuiltApp<GoodSwip
 
 /**
  * The CDK app with its one stack `GoodSwipe-<stage>`, checked by cdk-nag (AWS Solutions).
- * Used by infra/app.ts (`cdk synth/deploy`), by the tests and by the local stack, which
+ * Used by `cdk synth/deploy` (through buildTargetApp), by the tests and by the local stack, which
  * synthesize it in-process. It builds the aws target only: a context naming another target
- * is refused rather than ignored (buildTargetApp builds either).
+ * is refused rather than ignored.
  */
 export function buildApp(options: BuildAppOptions = {}): BuiltApp<GoodSwipeStack> {
   const app = newApp(options);

@@ -225,6 +225,17 @@ describe('the API: a REST API through the edge function', () => {
     expect([...invoked].sort()).toEqual([...new Set(Object.values(table))].sort());
   });
 
+  it("fits the edge's environment in Lambda's 4 KB, with function names as long as CloudFormation makes them (64)", () => {
+    const longest = 'f'.repeat(64);
+    const text = (value: unknown): string => {
+      if (typeof value === 'string') return value;
+      const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+      return join ? join[1].map(text).join(join[0]) : longest; // a Ref or GetAtt: a generated name
+    };
+    const size = Object.entries(variables(resources[edgeId()])).reduce((total, [name, value]) => total + name.length + text(value).length, 0);
+    expect(size).toBeLessThan(4096);
+  });
+
   it("lets API Gateway invoke the edge, and the edge only", () => {
     const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal === 'apigateway.amazonaws.com');
     expect(permissions.map(([, p]) => idOf(p.Properties.FunctionName))).toEqual([edgeId()]);
