@@ -9,7 +9,7 @@ import { PlayerIdentity, type PlayerEmailSender } from './constructs/auth.ts';
 import { LeaderboardCache } from './constructs/cache.ts';
 import { EntryIdempotencyTable, GameTable } from './constructs/data.ts';
 import { EntrySaga } from './constructs/entry-saga.ts';
-import { redisKeyPrefix, type GoodSwipeFunction, type WorkloadWiring } from './constructs/lambda.ts';
+import { functionsByName, redisKeyPrefix, type GoodSwipeFunction, type WorkloadWiring } from './constructs/lambda.ts';
 import { LevelUpEvents } from './constructs/level-up-events.ts';
 import { MaintenanceJobs } from './constructs/maintenance.ts';
 import { Observability } from './constructs/observability.ts';
@@ -96,8 +96,7 @@ export class GoodSwipeStack extends Stack {
     this.schedules = new TournamentSchedules(this, 'Schedules', { wiring: { ...wiring, workflows }, runOnDeployAfter: [data] });
     this.maintenance = new MaintenanceJobs(this, 'Maintenance', { wiring: { ...wiring, workflows } });
 
-    const functions: Record<string, GoodSwipeFunction> = {};
-    for (const group of [
+    this.functions = functionsByName([
       playerApi.functions,
       entrySaga.functions,
       sealWorkflow.functions,
@@ -105,13 +104,7 @@ export class GoodSwipeStack extends Stack {
       this.schedules.functions,
       this.levelUpEvents.functions,
       this.maintenance.functions,
-    ]) {
-      for (const [name, fn] of Object.entries(group)) {
-        if (functions[name]) throw new Error(`two functions are named ${name}`);
-        functions[name] = fn;
-      }
-    }
-    this.functions = functions;
+    ]);
 
     this.observability = new Observability(this, 'Observability', {
       stage: props.stage,

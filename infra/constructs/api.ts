@@ -10,8 +10,10 @@ import { fallbackRoute, httpRoutes, routeKeys } from '../routes.ts';
 import { GoodSwipeFunction, specFunction, type WorkloadWiring } from './lambda.ts';
 
 /** The route that starts the entry saga, and its own throttle (requests per second, burst). */
-const ENTRY_ROUTE_KEY = 'POST /tournaments/current/entries';
+export const ENTRY_ROUTE_KEY = 'POST /tournaments/current/entries';
 export const ENTRY_THROTTLE = { rateLimit: 500, burstLimit: 1000 } as const;
+/** Every other route's (the stage's) throttle. */
+export const STAGE_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
 
 export interface PlayerApiProps {
   readonly stage: string;
@@ -43,12 +45,7 @@ export class PlayerApi extends Construct {
 
     // Unmatched requests reach this function through `$default`, still behind the authorizer,
     // so a caller without a token gets 401 before learning which routes exist.
-    const fallback = new GoodSwipeFunction(this, fallbackRoute.name, {
-      entry: fallbackRoute.entry,
-      stage: props.stage,
-      removalPolicy: props.removalPolicy,
-      environment: { KNOWN_ROUTES: JSON.stringify(routeKeys()) },
-    });
+    const fallback = routeNotFoundFunction(this, props.wiring);
     this.functions[fallbackRoute.name] = fallback;
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
@@ -74,7 +71,7 @@ export class PlayerApi extends Construct {
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       autoDeploy: true,
-      throttle: { burstLimit: 2000, rateLimit: 1000 },
+      throttle: { ...STAGE_THROTTLE },
       // Per-route Count, 4xx, 5xx and Latency: the dashboard's golden signals by route.
       detailedMetricsEnabled: true,
       accessLogSettings: {
@@ -112,4 +109,17 @@ export class PlayerApi extends Construct {
     if (entryRoutes.length === 0) throw new Error(`no route ${ENTRY_ROUTE_KEY} to throttle`);
     this.stage.node.addDependency(...entryRoutes);
   }
+}
+
+/**
+ * The function of unmatched requests (routes.ts `fallbackRoute`), told the API's routes. Not a
+ * FunctionSpec: it touches no table, cache or workflow.
+ */
+export function routeNotFoundFunction(scope: Construct, wiring: WorkloadWiring): GoodSwipeFunction {
+  return new GoodSwipeFunction(scope, fallbackRoute.name, {
+    entry: fallbackRoute.entry,
+    stage: wiring.stage,
+    removalPolicy: wiring.removalPolicy,
+    environment: { ...wiring.environment, KNOWN_ROUTES: JSON.stringify(routeKeys()) },
+  });
 }

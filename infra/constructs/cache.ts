@@ -4,6 +4,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { CacheAccess, FunctionNetwork } from './lambda.ts';
 
 export interface LeaderboardCacheProps {
   readonly stage: string;
@@ -41,7 +42,7 @@ export const cacheAccessString = (keyPrefix: string) => `on ~${keyPrefix}* +@all
  * (a token each function signs with its role's credentials, shared/adapters/redis/iam-auth.ts;
  * no secret to keep or rotate, and no Secrets Manager endpoint in this VPC without internet).
  */
-export class LeaderboardCache extends Construct {
+export class LeaderboardCache extends Construct implements CacheAccess {
   readonly vpc: ec2.Vpc;
   /** Functions in this group may connect to the cache. */
   readonly clientSecurityGroup: ec2.SecurityGroup;
@@ -54,6 +55,15 @@ export class LeaderboardCache extends Construct {
   /** The IAM-enabled user every function connects as (user id = user name). */
   readonly userId: string;
   readonly user: elasticache.CfnUser;
+  /**
+   * Every serverless cache requires TLS: rediss. The user and REDIS_IAM_CACHE make a function sign
+   * in with an IAM auth token (shared/adapters/redis/iam-auth.ts); the local stack replaces
+   * REDIS_URL with its own server's, without a user, so nothing is signed there. ElastiCache
+   * Serverless only runs in cluster mode: the functions use the cluster client.
+   */
+  readonly redisEnvironment: Readonly<Record<string, string>>;
+  /** Functions that use the cache run in its VPC's isolated subnets, in the client security group. */
+  readonly network: FunctionNetwork;
 
   constructor(scope: Construct, id: string, props: LeaderboardCacheProps) {
     super(scope, id);
@@ -132,6 +142,13 @@ export class LeaderboardCache extends Construct {
 
     this.endpointAddress = this.cache.attrEndpointAddress;
     this.endpointPort = this.cache.attrEndpointPort;
+    this.redisEnvironment = {
+      REDIS_URL: `rediss://${this.userId}@${this.endpointAddress}:${this.endpointPort}`,
+      REDIS_IAM_CACHE: this.cacheName,
+      REDIS_KEY_PREFIX: props.keyPrefix,
+      REDIS_CLUSTER: 'true',
+    };
+    this.network = { vpc: this.vpc, securityGroup: this.clientSecurityGroup };
   }
 
   /** Lets `grantee` connect to this cache as its user (IAM authentication): elasticache:Connect on both. */

@@ -96,17 +96,17 @@ export class GoodSwipeFunction extends NodejsFunction {
   }
 }
 
-/** How a function reaches the Redis cache (LeaderboardCache provides it). */
+/**
+ * How a function reaches the Redis cache: ElastiCache on AWS (LeaderboardCache), or a Redis the
+ * developer runs for the LocalStack variant (infra/localstack/external-redis.ts).
+ */
 export interface CacheAccess {
-  readonly vpc: ec2.IVpc;
-  readonly clientSecurityGroup: ec2.ISecurityGroup;
-  /** Tokens of the cache's endpoint. */
-  readonly endpointAddress: string;
-  readonly endpointPort: string;
-  /** The serverless cache's name and its IAM-enabled user (IAM auth tokens are signed for these). */
-  readonly cacheName: string;
-  readonly userId: string;
-  grantConnect(grantee: iam.IGrantable): iam.Grant;
+  /** The REDIS_* variables of a function that uses the cache, in the order they are set. */
+  readonly redisEnvironment: Readonly<Record<string, string>>;
+  /** Where such a function runs; none: outside any VPC. */
+  readonly network?: FunctionNetwork;
+  /** Lets `grantee` connect (IAM authentication on ElastiCache; nothing for a Redis without IAM). */
+  grantConnect(grantee: iam.IGrantable): void;
 }
 
 /** What the flags of a FunctionSpec are wired to. */
@@ -124,12 +124,31 @@ export interface WorkloadWiring {
   readonly workflows?: Partial<Record<WorkflowName, sfn.IStateMachine>>;
   /** The game's event bus; required by specs with `publishesDomainEvents`. */
   readonly eventBus?: events.IEventBus;
+  /**
+   * Variables every function of this wiring gets before its own: the LocalStack variant's service
+   * endpoints (infra/localstack/settings.ts). None on AWS.
+   */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export interface SpecFunctionOptions {
   /** Defaults to GoodSwipeFunction's 10 seconds. */
   readonly timeout?: Duration;
   readonly reservedConcurrentExecutions?: number;
+  /** Variables beyond what the spec's flags give (after them). */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** Every function of a stack by name, from its constructs' `functions`; a name used twice is a bug. */
+export function functionsByName(groups: readonly Readonly<Record<string, GoodSwipeFunction>>[]): Record<string, GoodSwipeFunction> {
+  const functions: Record<string, GoodSwipeFunction> = {};
+  for (const group of groups) {
+    for (const [name, fn] of Object.entries(group)) {
+      if (functions[name]) throw new Error(`two functions are named ${name}`);
+      functions[name] = fn;
+    }
+  }
+  return functions;
 }
 
 /** Just under API Gateway's 30 s integration limit. */
@@ -141,8 +160,8 @@ export const redisKeyPrefix = (stage: string) => `goodswipe:${stage}:`;
 /**
  * The one way a FunctionSpec (route, saga step, scheduled job) becomes a Lambda function: the
  * table's name and exactly the spec's table actions (on the table and its indexes); with
- * `usesRedis` the VPC, the cache's client security group, REDIS_URL / REDIS_KEY_PREFIX /
- * REDIS_CLUSTER / REDIS_IAM_CACHE and elasticache:Connect as the cache's user; with
+ * `usesRedis` the cache's REDIS_* variables, network and connect grant (on AWS: the VPC, the
+ * cache's client security group and elasticache:Connect as the cache's user); with
  * `startsEntrySaga` ENTRY_SAGA_ARN and states:StartSyncExecution on that state machine only; with
  * `usesEntryIdempotency` ENTRY_IDEMPOTENCY_TABLE_NAME and Powertools' actions on that table only; with
  * `publishesDomainEvents` EVENT_BUS_NAME and events:PutEvents on the game's bus only.
@@ -153,20 +172,13 @@ export function specFunction(
   wiring: WorkloadWiring,
   options: SpecFunctionOptions = {},
 ): GoodSwipeFunction {
-  const environment: Record<string, string> = { TABLE_NAME: wiring.table.tableName };
+  const environment: Record<string, string> = { ...wiring.environment, TABLE_NAME: wiring.table.tableName };
   let network: FunctionNetwork | undefined;
   if (spec.usesRedis) {
     const cache = wiring.cache;
     if (!cache) throw new Error(`${spec.name} uses Redis but no cache was wired`);
-    // Every serverless cache requires TLS: rediss. The user and REDIS_IAM_CACHE make the function
-    // sign in with an IAM auth token (shared/adapters/redis/iam-auth.ts); the local stack replaces
-    // REDIS_URL with its own server's, without a user, so nothing is signed there.
-    environment.REDIS_URL = `rediss://${cache.userId}@${cache.endpointAddress}:${cache.endpointPort}`;
-    environment.REDIS_IAM_CACHE = cache.cacheName;
-    environment.REDIS_KEY_PREFIX = redisKeyPrefix(wiring.stage);
-    // ElastiCache Serverless only runs in cluster mode: the functions use the cluster client.
-    environment.REDIS_CLUSTER = 'true';
-    network = { vpc: cache.vpc, securityGroup: cache.clientSecurityGroup };
+    Object.assign(environment, cache.redisEnvironment);
+    network = cache.network;
   }
   if (spec.startsEntrySaga) {
     if (!wiring.entrySaga) throw new Error(`${spec.name} starts the entry saga but no state machine was wired`);
@@ -185,6 +197,7 @@ export function specFunction(
     if (!wiring.eventBus) throw new Error(`${spec.name} publishes domain events but no event bus was wired`);
     environment.EVENT_BUS_NAME = wiring.eventBus.eventBusName;
   }
+  Object.assign(environment, options.environment);
 
   const fn = new GoodSwipeFunction(scope, spec.name, {
     entry: spec.entry,

@@ -27,12 +27,18 @@ export const CONSUMER_MAX_CONCURRENCY = 20;
 const MAX_BATCHING_WINDOW = Duration.seconds(1);
 /** Receives of one message before it goes to the dead-letter queue (a poison message, not a blip). */
 const MAX_RECEIVE_COUNT = 5;
-/** Delivery attempts of one stream batch by the pipe before its records go to the pipe's DLQ. */
-const PIPE_MAX_RETRY_ATTEMPTS = 10;
+/**
+ * How the outbox's stream is read, by the pipe on AWS and by the LocalStack variant's publisher
+ * function (infra/localstack/level-up-publisher.ts): batches of 10 (one PutEvents call), from the
+ * oldest record the stream holds (a reader created after items were written still publishes
+ * what the stream holds, 24 h), each batch delivered up to 10 times before its records go to a
+ * dead-letter queue.
+ */
+export const OUTBOX_STREAM_READ = { batchSize: 10, startingPosition: 'TRIM_HORIZON', maxRetryAttempts: 10 } as const;
 /** The pipe logs its failures only: one line per failed delivery, not one per level-up. */
 export const PIPE_LOG_LEVEL = 'ERROR';
 /** Failed messages and stream records are kept this long for inspection and redrive. */
-const DEAD_LETTER_RETENTION = Duration.days(14);
+export const DEAD_LETTER_RETENTION = Duration.days(14);
 /**
  * How long the archive keeps the domain events for a replay: a consumer (push notifications,
  * analytics) that was down or mishandled a month of days can be replayed from it, as long as the
@@ -87,7 +93,7 @@ export class LevelUpEvents extends Construct {
     const streamArn = wiring.table.tableStreamArn;
     if (streamArn === undefined) throw new Error('the level-up outbox needs a table with a stream');
 
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: `good-swipe-${wiring.stage}` });
+    this.bus = gameEventBus(this, wiring.stage);
     this.archive = new events.Archive(this, 'DomainEventArchive', {
       sourceEventBus: this.bus,
       archiveName: `good-swipe-${wiring.stage}-domain-events`,
@@ -151,10 +157,9 @@ export class LevelUpEvents extends Construct {
       source: streamArn,
       sourceParameters: {
         dynamoDbStreamParameters: {
-          // A pipe created after items were written still publishes what the stream holds (24 h).
-          startingPosition: 'TRIM_HORIZON',
-          batchSize: 10,
-          maximumRetryAttempts: PIPE_MAX_RETRY_ATTEMPTS,
+          startingPosition: OUTBOX_STREAM_READ.startingPosition,
+          batchSize: OUTBOX_STREAM_READ.batchSize,
+          maximumRetryAttempts: OUTBOX_STREAM_READ.maxRetryAttempts,
           // A failing batch is split in halves until the failing record is isolated.
           onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
           deadLetterConfig: { arn: this.pipeDeadLetterQueue.queueArn },
@@ -176,48 +181,77 @@ export class LevelUpEvents extends Construct {
 
     // --- bus -> rule -> queue -> consumer ----------------------------------------------------------
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: DEAD_LETTER_RETENTION,
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // AWS's guidance for an SQS event source: at least 6x the function timeout, plus the batching
-      // window, so a message is not handed out again while a (retried) invocation still holds it.
-      visibilityTimeout: Duration.seconds(6 * CONSUMER_TIMEOUT.toSeconds() + MAX_BATCHING_WINDOW.toSeconds()),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
-    });
-
-    this.rule = new events.Rule(this, 'UserLeveledUpRule', {
-      eventBus: this.bus,
-      description: 'UserLeveledUp -> the score queue',
-      eventPattern: { source: [levelUpEvents.source], detailType: [levelUpEvents.detailType] },
-    });
-    // The whole event is the message; an event EventBridge cannot deliver joins the consumer's
-    // dead-letter messages (same shape: an EventBridge event), so one redrive path serves both.
-    this.rule.addTarget(
-      new eventTargets.SqsQueue(this.queue, {
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 185,
-        maxEventAge: Duration.hours(24),
-      }),
-    );
-
-    this.consumer = specFunction(this, levelUpEvents.consumer, wiring, { timeout: CONSUMER_TIMEOUT });
+    const scoring = levelUpScoring(this, this.bus, wiring);
+    this.deadLetterQueue = scoring.deadLetterQueue;
+    this.queue = scoring.queue;
+    this.rule = scoring.rule;
+    this.consumer = scoring.consumer;
     this.functions = { [levelUpEvents.consumer.name]: this.consumer };
-    this.consumer.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 10,
-        maxBatchingWindow: MAX_BATCHING_WINDOW,
-        // Only the failed messages of a batch come back; the scored ones are deleted.
-        reportBatchItemFailures: true,
-        // A backlog (after an outage) drains at this many invocations at once instead of scaling
-        // towards the account's quota and starving the entry saga (README, "Concurrency plan").
-        maxConcurrency: CONSUMER_MAX_CONCURRENCY,
-      }),
-    );
   }
+}
+
+/** The game's custom event bus "good-swipe-<stage>": level-ups and the seal's TournamentSealed go on it. */
+export function gameEventBus(scope: Construct, stage: string): events.EventBus {
+  return new events.EventBus(scope, 'Bus', { eventBusName: `good-swipe-${stage}` });
+}
+
+/** The level-ups' way from the bus to their scores, the same on every deploy target. */
+export interface LevelUpScoring {
+  /** Events the consumer (or the rule's delivery) gave up on. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** `UserLeveledUp` events, waiting for the consumer. */
+  readonly queue: sqs.Queue;
+  readonly rule: events.Rule;
+  /** The ScoreLevelUps function. */
+  readonly consumer: GoodSwipeFunction;
+}
+
+/**
+ * bus -> rule -> queue -> consumer, built in `scope` (whatever puts the events on the bus: the
+ * pipe on AWS, the LocalStack variant's publisher function).
+ */
+export function levelUpScoring(scope: Construct, bus: events.IEventBus, wiring: WorkloadWiring): LevelUpScoring {
+  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: DEAD_LETTER_RETENTION,
+  });
+  const queue = new sqs.Queue(scope, 'Queue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    // AWS's guidance for an SQS event source: at least 6x the function timeout, plus the batching
+    // window, so a message is not handed out again while a (retried) invocation still holds it.
+    visibilityTimeout: Duration.seconds(6 * CONSUMER_TIMEOUT.toSeconds() + MAX_BATCHING_WINDOW.toSeconds()),
+    retentionPeriod: Duration.days(4),
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+  });
+
+  const rule = new events.Rule(scope, 'UserLeveledUpRule', {
+    eventBus: bus,
+    description: 'UserLeveledUp -> the score queue',
+    eventPattern: { source: [levelUpEvents.source], detailType: [levelUpEvents.detailType] },
+  });
+  // The whole event is the message; an event EventBridge cannot deliver joins the consumer's
+  // dead-letter messages (same shape: an EventBridge event), so one redrive path serves both.
+  rule.addTarget(
+    new eventTargets.SqsQueue(queue, {
+      deadLetterQueue,
+      retryAttempts: 185,
+      maxEventAge: Duration.hours(24),
+    }),
+  );
+
+  const consumer = specFunction(scope, levelUpEvents.consumer, wiring, { timeout: CONSUMER_TIMEOUT });
+  consumer.addEventSource(
+    new SqsEventSource(queue, {
+      batchSize: 10,
+      maxBatchingWindow: MAX_BATCHING_WINDOW,
+      // Only the failed messages of a batch come back; the scored ones are deleted.
+      reportBatchItemFailures: true,
+      // A backlog (after an outage) drains at this many invocations at once instead of scaling
+      // towards the account's quota and starving the entry saga (README, "Concurrency plan").
+      maxConcurrency: CONSUMER_MAX_CONCURRENCY,
+    }),
+  );
+  return { deadLetterQueue, queue, rule, consumer };
 }

@@ -25,6 +25,11 @@ export const CATCH_UP_METADATA_KEY = 'goodswipe:catchUp';
 export const JOB_RETRY_ATTEMPTS = 2;
 /** A job event older than this is not worth running late: it goes to the on-failure queue instead. */
 const JOB_MAX_EVENT_AGE = Duration.hours(1);
+/**
+ * How a job's schedule delivers its invocation (Scheduler's target here, the LocalStack variant's
+ * rule target): tried 3 more times within an hour, then dead-lettered.
+ */
+export const JOB_DELIVERY = { retryAttempts: 3, maxEventAge: Duration.hours(1) } as const;
 
 /**
  * The scheduled jobs: one EventBridge Scheduler schedule each (in UTC, exactly on time), whose
@@ -56,30 +61,13 @@ export class TournamentSchedules extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-
-    // Encrypted and TLS-only like every queue of the stack (the records hold the job's input and
-    // error). 14 days, SQS's maximum: a job that fails over a weekend or a holiday is still there
-    // to read and redrive when someone looks; a job's input is only its scheduled time, so the
-    // records are small and keeping them costs nothing.
-    this.onFailureQueue = new sqs.Queue(this, 'OnFailureQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const queues = jobQueues(this);
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.onFailureQueue = queues.onFailureQueue;
 
     for (const job of props.jobs ?? scheduledJobs) {
-      const fn = specFunction(this, job, props.wiring);
+      const fn = jobFunction(this, job, props.wiring, this.onFailureQueue);
       this.functions[job.name] = fn;
-      fn.configureAsyncInvoke({
-        retryAttempts: JOB_RETRY_ATTEMPTS,
-        maxEventAge: JOB_MAX_EVENT_AGE,
-        onFailure: new SqsDestination(this.onFailureQueue),
-      });
 
       // The role only this job's schedule may use (confused-deputy guard: this account's default group).
       const role = new iam.Role(this, `${job.name}SchedulerRole`, {
@@ -103,8 +91,7 @@ export class TournamentSchedules extends Construct {
           role,
           // The job acts for the time it was scheduled for, even when it runs late or is replayed.
           input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
-          maxEventAge: Duration.hours(1),
-          retryAttempts: 3,
+          ...JOB_DELIVERY,
           deadLetterQueue: this.deadLetterQueue,
         }),
       });
@@ -121,4 +108,45 @@ export class TournamentSchedules extends Construct {
       }
     }
   }
+}
+
+/** The queues of the scheduled jobs (see TournamentSchedules), the same on every deploy target. */
+export interface JobQueues {
+  /** Invocations the schedule gave up on, kept 14 days for inspection and redrive. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** Job runs that failed every attempt (Lambda's on-failure destination), with their error. */
+  readonly onFailureQueue: sqs.Queue;
+}
+
+export function jobQueues(scope: Construct): JobQueues {
+  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+
+  // Encrypted and TLS-only like every queue of the stack (the records hold the job's input and
+  // error). 14 days, SQS's maximum: a job that fails over a weekend or a holiday is still there
+  // to read and redrive when someone looks; a job's input is only its scheduled time, so the
+  // records are small and keeping them costs nothing.
+  const onFailureQueue = new sqs.Queue(scope, 'OnFailureQueue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  return { deadLetterQueue, onFailureQueue };
+}
+
+/**
+ * A job's function: Lambda retries a failed run JOB_RETRY_ATTEMPTS times, then its invocation
+ * record (with the error) goes to `onFailureQueue` instead of being dropped.
+ */
+export function jobFunction(scope: Construct, job: ScheduledJobSpec, wiring: WorkloadWiring, onFailureQueue: sqs.IQueue): GoodSwipeFunction {
+  const fn = specFunction(scope, job, wiring);
+  fn.configureAsyncInvoke({
+    retryAttempts: JOB_RETRY_ATTEMPTS,
+    maxEventAge: JOB_MAX_EVENT_AGE,
+    onFailure: new SqsDestination(onFailureQueue),
+  });
+  return fn;
 }

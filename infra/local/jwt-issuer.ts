@@ -4,6 +4,8 @@ import type { LocalClock } from './clock.ts';
 
 export const LOCAL_ISSUER = 'https://local.goodswipe.dev/issuer';
 export const LOCAL_AUDIENCE = 'good-swipe-api';
+/** The `kid` of the issuer's tokens: a JWKS publishing its public key names it so (infra/localstack). */
+export const LOCAL_KEY_ID = 'local';
 const TOKEN_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
 
 /** The same username always maps to the same `sub` (a UUID-shaped hash), across restarts. */
@@ -24,8 +26,12 @@ export class LocalJwtIssuer {
     private readonly clock: LocalClock,
   ) {}
 
-  static async create(clock: LocalClock): Promise<LocalJwtIssuer> {
-    const { privateKey, publicKey } = await generateKeyPair('ES256');
+  /**
+   * `keys`: an ES256 key pair kept elsewhere (the LocalStack variant's issuer keeps one on disk,
+   * infra/localstack/issuer-keys.ts); by default a new one, which lives as long as the process.
+   */
+  static async create(clock: LocalClock, keys?: { privateKey: CryptoKey; publicKey: CryptoKey }): Promise<LocalJwtIssuer> {
+    const { privateKey, publicKey } = keys ?? (await generateKeyPair('ES256'));
     return new LocalJwtIssuer(privateKey, publicKey, clock);
   }
 
@@ -33,7 +39,7 @@ export class LocalJwtIssuer {
     const sub = subjectFor(username);
     const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
     const token = await new SignJWT({ 'cognito:username': username, token_use: 'id' })
-      .setProtectedHeader({ alg: 'ES256', kid: 'local' })
+      .setProtectedHeader({ alg: 'ES256', kid: LOCAL_KEY_ID })
       .setSubject(sub)
       .setIssuer(LOCAL_ISSUER)
       .setAudience(LOCAL_AUDIENCE)
