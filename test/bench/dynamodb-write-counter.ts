@@ -23,7 +23,8 @@ function writtenKeys(target: string, body: any): Key[] {
   }
 }
 
-const itemId = (key: Key) => `${key['PK']?.S ?? '?'} | ${key['SK']?.S ?? '?'}`;
+/** The game table's key (PK | SK), or the entry idempotency table's (`id`, as Powertools lays it out). */
+const itemId = (key: Key) => (key['PK'] ? `${key['PK'].S ?? '?'} | ${key['SK']?.S ?? '?'}` : `id ${key['id']?.S ?? '?'}`);
 
 export interface WriteReport {
   readonly totalWrites: number;

@@ -270,18 +270,20 @@ describe('a request through the edge', () => {
 
 describe('the fallback function behind the edge', () => {
   it('answers 405 for another method on a known path and 404 for an unknown one, as on AWS', async () => {
-    // The stack hands the fallback its routes in KNOWN_ROUTES, read when the module loads.
+    // The stack hands the fallback its routes in KNOWN_ROUTES, read on its first request.
     const known = process.env['KNOWN_ROUTES'];
     process.env['KNOWN_ROUTES'] = JSON.stringify(['GET /users/me']);
-    const { handler } = await import('../../functions/http/route-not-found.ts').finally(() => {
+    try {
+      const { handler } = await import('../../functions/http/route-not-found.ts');
+      const context = { functionName: 'RouteNotFound', awsRequestId: 'r', getRemainingTimeInMillis: () => 10_000 } as Context;
+      const claims = { sub: 'user-1' };
+      const wrongMethod = await handler(httpApiEventFromRest(restEvent({ resource: '/users/me', path: '/users/me', httpMethod: 'DELETE' }), DEFAULT_ROUTE_KEY, claims) as HttpEvent, context);
+      expect(wrongMethod).toMatchObject({ statusCode: 405, headers: { allow: 'GET' } });
+      const unknown = await handler(httpApiEventFromRest(restEvent({ resource: '/{proxy+}', path: '/nope', httpMethod: 'GET' }), DEFAULT_ROUTE_KEY, claims) as HttpEvent, context);
+      expect(unknown).toMatchObject({ statusCode: 404 });
+    } finally {
       if (known === undefined) delete process.env['KNOWN_ROUTES'];
       else process.env['KNOWN_ROUTES'] = known;
-    });
-    const context = { functionName: 'RouteNotFound', awsRequestId: 'r', getRemainingTimeInMillis: () => 10_000 } as Context;
-    const claims = { sub: 'user-1' };
-    const wrongMethod = await handler(httpApiEventFromRest(restEvent({ resource: '/users/me', path: '/users/me', httpMethod: 'DELETE' }), DEFAULT_ROUTE_KEY, claims) as HttpEvent, context);
-    expect(wrongMethod).toMatchObject({ statusCode: 405, headers: { allow: 'GET' } });
-    const unknown = await handler(httpApiEventFromRest(restEvent({ resource: '/{proxy+}', path: '/nope', httpMethod: 'GET' }), DEFAULT_ROUTE_KEY, claims) as HttpEvent, context);
-    expect(unknown).toMatchObject({ statusCode: 404 });
+    }
   });
 });
