@@ -30,6 +30,7 @@ export function leaderboardsTables(report: LeaderboardsReport): string {
     `| never visible within ${l.timeoutMs / 1000} s | ${l.neverVisible} |`,
     `| POST /users/me/progress answer p50 / p99 | ${ms(l.responseP50Ms)} / ${ms(l.responseP99Ms)} ms |`,
     `| failed requests | ${l.failed} |`,
+    `| every level-up scored (the reads below start then) | ${report.scoredAfterRunMs === undefined ? 'not within the bound' : `${(report.scoredAfterRunMs / 1000).toFixed(1)} s after the run`} |`,
     `| before it: ${w.seconds} s warm-up on the same schedule, drained | visible p50 / max ${ms(w.visibleP50Ms)} / ${ms(w.visibleMaxMs)} ms; never visible ${w.neverVisible}; failed ${w.failed}; skipped ${w.skipped} |`,
     '',
     '| leaderboard read | floor req/s | stack req/s | ratio (stack/floor) | floor p50/p99 ms | stack p50/p99 ms | errors |',

@@ -70,6 +70,8 @@ export interface LeaderboardsReport {
   /** Unmeasured: the same schedule for LEVELUP_WARMUP_SECONDS, every level-up visible (or timed out) before the measured run. */
   readonly levelUpsWarmup: LevelUpReport;
   readonly levelUps: LevelUpReport;
+  /** After the measured run, until every board showed every level sent (undefined: not within DRAIN_TIMEOUT_MS); the reads start then. */
+  readonly scoredAfterRunMs: number | undefined;
   readonly groupBoard: { readonly groupSize: number; readonly settings: LoadSettings; readonly comparison: Comparison };
   readonly globalBoard: {
     readonly members: number;
@@ -96,6 +98,8 @@ const LEVEL_AT_ENTRY = 10;
 const LEVELUP_WARMUP_SECONDS = 2;
 const VISIBILITY_TIMEOUT_MS = 10_000;
 const POLL_INTERVAL_MS = 5;
+/** How long the scoring backlog of the level-up run may take to drain before the reads are measured. */
+const DRAIN_TIMEOUT_MS = 180_000;
 const GLOBAL_LIMIT = 1000;
 const FILL_CHUNK = 5000;
 /** Chunks per pipelined round trip of the fill. */
@@ -194,6 +198,21 @@ async function enterPlayers(stackUrl: string, usernames: readonly string[]): Pro
  * the longest, so no player has two in flight; each is timed until the player's Redis group
  * board holds its new score (or a higher one: the boards only ever raise).
  */
+/** Milliseconds until every player's group board score is that of the last level sent; undefined past DRAIN_TIMEOUT_MS. */
+async function untilScored(boards: Leaderboards, tournamentId: string, players: readonly Entrant[]): Promise<number | undefined> {
+  const started = performance.now();
+  const groups = [...new Set(players.map((p) => p.groupId))];
+  while (performance.now() - started < DRAIN_TIMEOUT_MS) {
+    const scores = new Map<string, number>();
+    for (const board of await Promise.all(groups.map((groupId) => boards.group(tournamentId, groupId)))) {
+      for (const entry of board) scores.set(entry.userId, entry.value);
+    }
+    if (players.every((p) => (scores.get(p.sub) ?? -1) >= pointsForLevels(LEVEL_AT_ENTRY, p.level))) return performance.now() - started;
+    await sleep(250);
+  }
+  return undefined;
+}
+
 async function levelUpsToBoard(args: {
   stackUrl: string;
   boards: Leaderboards;
@@ -489,6 +508,11 @@ export async function benchLeaderboards(args: {
         `never visible ${levelUps.neverVisible}, failed ${levelUps.failed}, skipped ${levelUps.skipped}`,
     );
 
+    // The reads below must not share the stack with a scoring backlog (level-ups not visible
+    // within 10 s are still in the pipeline): wait until every board shows every level sent.
+    const drainMs = await untilScored(boards, tournamentId, players);
+    log(`leaderboards: every level-up scored ${drainMs === undefined ? `NOT within ${DRAIN_TIMEOUT_MS / 1000} s` : `${(drainMs / 1000).toFixed(1)} s after the run`}`);
+
     const byGroup = new Map<string, Entrant[]>();
     for (const player of players) byGroup.set(player.groupId, [...(byGroup.get(player.groupId) ?? []), player]);
     const group = [...byGroup.values()].sort((a, b) => b.length - a.length)[0]!;
@@ -517,6 +541,7 @@ export async function benchLeaderboards(args: {
       players: players.length,
       levelUpsWarmup: warmup,
       levelUps,
+      scoredAfterRunMs: drainMs,
       groupBoard: { groupSize: group.length, settings: groupSettings, comparison: groupComparison },
       globalBoard: { members: globalMembers, limit: GLOBAL_LIMIT, fillSeconds, settings: globalSettings, comparison: globalComparison },
     };
