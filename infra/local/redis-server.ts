@@ -18,33 +18,51 @@ export interface LocalRedis {
 /** One plain connection to one server (also to a cluster node: INFO and CLUSTER are node-local). */
 export async function withProbe<T>(url: string, use: (probe: Redis) => Promise<T>): Promise<T> {
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
+  // ioredis rejects a failed connect with "Connection is closed."; the socket's error says why (ECONNREFUSED...).
+  let socketError: Error | undefined;
+  probe.on('error', (error: Error) => (socketError ??= error));
   try {
-    await probe.connect();
+    await probe.connect().catch((error: unknown) => {
+      throw socketError ?? error;
+    });
     return await use(probe);
   } finally {
     probe.disconnect();
   }
 }
 
-/** Whether the server at `url` runs in cluster mode, or undefined if it does not answer. */
-async function clusterModeOf(url: string): Promise<boolean | undefined> {
+/** How long a start-up waits for a Redis that accepts connections but does not answer (stalled, busy). */
+const STALLED_REDIS_WAIT_MS = 120_000;
+
+/**
+ * Whether the server at `url` runs in cluster mode; 'refused' if nothing listens there;
+ * undefined if it accepts the connection but does not answer.
+ */
+async function clusterModeOf(url: string): Promise<boolean | 'refused' | undefined> {
   try {
     return await withProbe(url, async (probe) => /^cluster_enabled:1\b/m.test(await probe.info('cluster')));
-  } catch {
-    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'refused' : undefined;
   }
 }
 
 /**
  * The Redis the stack uses: the server REDIS_URL names (standalone or cluster mode, detected),
  * else a private cluster-mode `redis-server`, as ElastiCache Serverless only runs in cluster
- * mode: a command or transaction whose keys span slots fails here as it would on AWS.
+ * mode: a command or transaction whose keys span slots fails here as it would on AWS. A server
+ * that is there but does not answer yet (stalled, or busy loading) is waited for, as functions
+ * on AWS would simply wait on their cache; nothing listening fails at once.
  */
-export async function ensureRedis(configuredUrl: string | undefined): Promise<LocalRedis> {
+export async function ensureRedis(configuredUrl: string | undefined, log: (line: string) => void = () => {}): Promise<LocalRedis> {
   if (!configuredUrl) return startClusterRedis();
-  const cluster = await clusterModeOf(configuredUrl);
-  if (cluster === undefined) throw new PrerequisiteMissing(`Redis does not answer at REDIS_URL=${configuredUrl}: start it or unset REDIS_URL.`);
+  const deadline = Date.now() + STALLED_REDIS_WAIT_MS;
+  let cluster = await clusterModeOf(configuredUrl);
+  if (cluster === undefined) log(`Redis at REDIS_URL=${configuredUrl} accepts connections but does not answer; waiting up to ${STALLED_REDIS_WAIT_MS / 1000} s`);
+  while (cluster === undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    cluster = await clusterModeOf(configuredUrl);
+  }
+  if (typeof cluster !== 'boolean') throw new PrerequisiteMissing(`Redis does not answer at REDIS_URL=${configuredUrl}: start it or unset REDIS_URL.`);
   return { url: configuredUrl, cluster, stop: async () => {} };
 }
 

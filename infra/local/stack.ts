@@ -14,7 +14,7 @@ import { LocalFaults } from './faults.ts';
 import { listenLocally } from './http-io.ts';
 import { createLocalHttpServer } from './http-server.ts';
 import { LocalJwtIssuer } from './jwt-issuer.ts';
-import { LocalLambdaRuntime } from './lambda-runtime.ts';
+import { LocalLambdaRuntime, logLocalStackLine } from './lambda-runtime.ts';
 import { LocalMetricsCollector } from './metrics-collector.ts';
 import { installMetricsSink } from '../../shared/adapters/emf-metrics.ts';
 import type { LocalStackOptions } from './options.ts';
@@ -70,7 +70,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   };
 
   try {
-    const redisServer = await ensureRedis(options.redisUrl);
+    const redisServer = await ensureRedis(options.redisUrl, logLocalStackLine);
     stoppers.push(() => redisServer.stop());
 
     const template = synthesizeTemplate();

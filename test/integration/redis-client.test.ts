@@ -97,8 +97,23 @@ describe('the local stack finds the mode of the Redis that REDIS_URL names', () 
       const url = `redis://127.0.0.1:${port}`;
       await waitUntil('standalone redis-server', () => ensureRedis(url), { timeoutMs: 10_000 });
       expect(await ensureRedis(url)).toMatchObject({ url, cluster: false });
+
+      // Stalled (SIGSTOP: connections accepted, nothing answered): waited for, not refused.
+      child.kill('SIGSTOP');
+      let settled = false;
+      const found = ensureRedis(url).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(settled).toBe(false);
+      child.kill('SIGCONT');
+      expect(await found).toMatchObject({ url, cluster: false });
     } finally {
+      child.kill('SIGCONT');
       await stopChild(child);
     }
+  });
+
+  it('refuses at once a REDIS_URL where nothing listens', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    await expect(ensureRedis(url)).rejects.toThrow(/Redis does not answer/);
   });
 });
