@@ -18,6 +18,7 @@ import { SealWorkflow } from './constructs/seal-workflow.ts';
 import { TournamentSchedules } from './constructs/schedules.ts';
 import { routeKeys } from './routes.ts';
 import { entrySagaSteps } from './workloads.ts';
+import { addSharedOutputs } from './shared-outputs.ts';
 
 export interface GoodSwipeStackProps extends StackProps {
   readonly stage: string;
@@ -135,12 +136,14 @@ export class GoodSwipeStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: playerApi.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, 'EntrySagaArn', { value: this.entrySaga.stateMachineArn });
-    new CfnOutput(this, 'SealWorkflowArn', { value: this.sealWorkflow.stateMachineArn });
-    new CfnOutput(this, 'RebuildWorkflowArn', { value: this.rebuildWorkflow.stateMachineArn });
-    new CfnOutput(this, 'EventBusName', { value: this.levelUpEvents.bus.eventBusName });
-    new CfnOutput(this, 'LevelUpQueueUrl', { value: this.levelUpEvents.queue.queueUrl });
+    addSharedOutputs(this, {
+      table: this.table,
+      entrySaga: this.entrySaga,
+      sealWorkflow: this.sealWorkflow,
+      rebuildWorkflow: this.rebuildWorkflow,
+      bus: this.levelUpEvents.bus,
+      levelUpQueue: this.levelUpEvents.queue,
+    });
     new CfnOutput(this, 'CacheEndpoint', { value: `${this.cache.endpointAddress}:${this.cache.endpointPort}` });
   }
 }

@@ -55,12 +55,16 @@ async function clusterModeOf(url: string): Promise<boolean | 'refused' | undefin
  */
 export async function ensureRedis(configuredUrl: string | undefined, log: (line: string) => void = () => {}): Promise<LocalRedis> {
   if (!configuredUrl) return startClusterRedis();
-  const deadline = Date.now() + STALLED_REDIS_WAIT_MS;
   let cluster = await clusterModeOf(configuredUrl);
-  if (cluster === undefined) log(`Redis at REDIS_URL=${configuredUrl} accepts connections but does not answer; waiting up to ${STALLED_REDIS_WAIT_MS / 1000} s`);
-  while (cluster === undefined && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    cluster = await clusterModeOf(configuredUrl);
+  if (cluster === undefined) {
+    log(`Redis at REDIS_URL=${configuredUrl} accepts connections but does not answer; waiting up to ${STALLED_REDIS_WAIT_MS / 1000} s`);
+    const answered = async () => {
+      cluster = await clusterModeOf(configuredUrl);
+      if (cluster === undefined) throw new Error('no answer');
+    };
+    const refused = () => (cluster === 'refused' ? 'nothing listens there any more' : undefined);
+    // Past the bound (or refused meanwhile) `cluster` says so, and the error below explains it.
+    await waitUntil('Redis', answered, { timeoutMs: STALLED_REDIS_WAIT_MS, failed: refused }).catch(() => {});
   }
   if (typeof cluster !== 'boolean') throw new PrerequisiteMissing(`Redis does not answer at REDIS_URL=${configuredUrl}: start it or unset REDIS_URL.`);
   return { url: configuredUrl, cluster, stop: async () => {} };

@@ -14,6 +14,7 @@ import { PublishedLevelUpEvents } from './level-up-publisher.ts';
 import { RestPlayerApi } from './rest-api.ts';
 import { ScheduledRules } from './scheduled-rules.ts';
 import { functionEnvironment, type LocalStackSettings } from './settings.ts';
+import { addSharedOutputs } from '../shared-outputs.ts';
 
 export interface GoodSwipeLocalStackProps extends StackProps {
   readonly stage: string;
@@ -99,12 +100,14 @@ export class GoodSwipeLocalStack extends Stack {
     ]);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, 'EntrySagaArn', { value: this.entrySaga.stateMachineArn });
-    new CfnOutput(this, 'SealWorkflowArn', { value: this.sealWorkflow.stateMachineArn });
-    new CfnOutput(this, 'RebuildWorkflowArn', { value: this.rebuildWorkflow.stateMachineArn });
-    new CfnOutput(this, 'EventBusName', { value: this.levelUpEvents.bus.eventBusName });
-    new CfnOutput(this, 'LevelUpQueueUrl', { value: this.levelUpEvents.queue.queueUrl });
+    addSharedOutputs(this, {
+      table: this.table,
+      entrySaga: this.entrySaga,
+      sealWorkflow: this.sealWorkflow,
+      rebuildWorkflow: this.rebuildWorkflow,
+      bus: this.levelUpEvents.bus,
+      levelUpQueue: this.levelUpEvents.queue,
+    });
     // What the deploy-time Triggers run on AWS, for `awslocal lambda invoke` after a deploy (README).
     for (const job of scheduledJobs.filter((spec) => spec.runOnDeploy)) {
       new CfnOutput(this, `${job.name}Function`, { value: this.schedules.functions[job.name]!.functionName });

@@ -150,7 +150,7 @@ export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Pro
       await faultPoint(faultPoints.joinGroupAfterCommit);
       // The commit wrote this group and time, and a joined entry never changes them: no read back.
       const joinedAt = joining.at.toISOString();
-      await showOnGroupBoard(deps, { tournamentId, groupId: joining.groupId, userId, displayName: profile.displayName, at: joinedAt });
+      await showOnGroupBoard(deps, { tournamentId, groupId: joining.groupId, userId, displayName: profile.displayName, joinedAt });
       return { ...state, groupId: joining.groupId, joinedAt };
     }
     if (outcome === 'group-full') {
@@ -173,10 +173,10 @@ export async function joinGroup(deps: EntrySagaDeps, state: EntrySagaState): Pro
  */
 async function showOnGroupBoard(
   deps: Pick<EntrySagaDeps, 'boards'>,
-  member: { tournamentId: string; groupId: string; userId: string; displayName: string; at: string },
+  member: { tournamentId: string; groupId: string; userId: string; displayName: string; joinedAt: string },
 ): Promise<void> {
   try {
-    await deps.boards.setGroupScore({ ...member, score: 0, reachedAt: member.at });
+    await deps.boards.addMember(member);
   } catch (error) {
     throw new TransientError(`the group board could not show the new member: ${(error as Error).message}`);
   }
@@ -189,7 +189,8 @@ async function showOnGroupBoard(
 async function showSeatedAgain(deps: Pick<EntrySagaDeps, 'users' | 'boards'>, entry: Entry & { groupId: string; joinedAt: string }): Promise<void> {
   const profile = await deps.users.get(entry.userId, { consistent: true });
   if (!profile) return;
-  await showOnGroupBoard(deps, { tournamentId: entry.tournamentId, groupId: entry.groupId, userId: entry.userId, displayName: profile.displayName, at: entry.joinedAt });
+  const { tournamentId, groupId, userId, joinedAt } = entry;
+  await showOnGroupBoard(deps, { tournamentId, groupId, userId, displayName: profile.displayName, joinedAt });
 }
 
 /** ConfirmReservation: the saga is done; the response shows the coins left. */

@@ -52,8 +52,7 @@ async function showJoinedMember(deps: SweepDeps, entry: Entry): Promise<boolean>
   const member = entry.groupId ? await deps.members.get(entry.tournamentId, entry.groupId, entry.userId) : undefined;
   if (!member) return true; // nothing to show (cannot happen for a JOINED entry: the join writes both)
   try {
-    const { tournamentId, groupId, userId, displayName, joinedAt } = member;
-    await deps.boards.setGroupScore({ tournamentId, groupId, userId, displayName, score: 0, reachedAt: joinedAt });
+    await deps.boards.addMember(member);
     return true;
   } catch (error) {
     logger.warn('could not show a joined member on its group board; the next sweep tries again', { error: error as Error, userId: entry.userId });

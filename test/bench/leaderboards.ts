@@ -198,15 +198,21 @@ async function enterPlayers(stackUrl: string, usernames: readonly string[]): Pro
  * the longest, so no player has two in flight; each is timed until the player's Redis group
  * board holds its new score (or a higher one: the boards only ever raise).
  */
+/** Every member's score on the given group boards, read side by side (each board is in its own slot). */
+async function boardScores(boards: Leaderboards, tournamentId: string, groupIds: readonly string[]): Promise<Map<string, number>> {
+  const scores = new Map<string, number>();
+  for (const board of await Promise.all(groupIds.map((groupId) => boards.group(tournamentId, groupId)))) {
+    for (const entry of board) scores.set(entry.userId, entry.value);
+  }
+  return scores;
+}
+
 /** Milliseconds until every player's group board score is that of the last level sent; undefined past DRAIN_TIMEOUT_MS. */
 async function untilScored(boards: Leaderboards, tournamentId: string, players: readonly Entrant[]): Promise<number | undefined> {
   const started = performance.now();
   const groups = [...new Set(players.map((p) => p.groupId))];
   while (performance.now() - started < DRAIN_TIMEOUT_MS) {
-    const scores = new Map<string, number>();
-    for (const board of await Promise.all(groups.map((groupId) => boards.group(tournamentId, groupId)))) {
-      for (const entry of board) scores.set(entry.userId, entry.value);
-    }
+    const scores = await boardScores(boards, tournamentId, groups);
     if (players.every((p) => (scores.get(p.sub) ?? -1) >= pointsForLevels(LEVEL_AT_ENTRY, p.level))) return performance.now() - started;
     await sleep(250);
   }
@@ -247,11 +253,8 @@ async function levelUpsToBoard(args: {
     while (sending || pending.size > 0) {
       if (pending.size > 0) {
         const batch = [...pending];
-        const groups = [...new Set(batch.map(({ player }) => player.groupId))];
-        const results = await Promise.all(groups.map((groupId) => boards.group(tournamentId, groupId)));
+        const scores = await boardScores(boards, tournamentId, [...new Set(batch.map(({ player }) => player.groupId))]);
         const at = performance.now();
-        const scores = new Map<string, number>();
-        for (const board of results) for (const entry of board) scores.set(entry.userId, entry.value);
         for (const entry of batch) {
           if (!pending.has(entry)) continue; // failed meanwhile
           if ((scores.get(entry.player.sub) ?? -1) >= entry.expected) {

@@ -58,6 +58,12 @@ export class Leaderboards {
     await this.raiseGroup(args.tournamentId, args.groupId, raiseArgs(entry));
   }
 
+  /** A member on its group board at 0 points from its join; a raise, so one who has scored since keeps the score. */
+  async addMember(member: { tournamentId: string; groupId: string; userId: string; displayName: string; joinedAt: string }): Promise<void> {
+    const { joinedAt, ...rest } = member;
+    await this.setGroupScore({ ...rest, score: 0, reachedAt: joinedAt });
+  }
+
   /** Raises a player on the global board (and in a rebuild in progress, so the level survives its commit). */
   async setLevel(args: { userId: string; displayName: string; level: number; reachedAt: string }): Promise<void> {
     const entry = { userId: args.userId, value: args.level, reachedAt: args.reachedAt, displayName: args.displayName };
