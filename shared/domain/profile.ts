@@ -39,6 +39,14 @@ export function isValidDisplayName(name: string): boolean {
   );
 }
 
+/**
+ * The level a new player arrives from: their creation is recorded as a level-up from it to the
+ * start level (the arrival), which puts them on the global board. Below every real level.
+ */
+export const ARRIVAL_FROM_LEVEL = 0;
+
+export const isArrival = (levelUp: { readonly fromLevel: number }): boolean => levelUp.fromLevel === ARRIVAL_FROM_LEVEL;
+
 export function newProfile(userId: string, displayName: string, now: Date): Profile {
   const at = now.toISOString();
   return {

@@ -6,8 +6,9 @@ import { ApiError } from '../http/problem.ts';
 
 /**
  * Creates the caller's profile once; a retry returns the existing one unchanged. The new player
- * is put on the global board at level 1, best effort: DynamoDB holds the profile, and the board
- * catches up at the first level-up or the next rebuild.
+ * is put on the global board at once, best effort, so their first board read finds them; the
+ * arrival committed with the profile (its outbox item) puts them there for sure, through the
+ * score consumer's retries and the redrive, when Redis could not be reached now.
  */
 export async function createProfile(
   deps: { users: UserRepository; boards: Leaderboards },

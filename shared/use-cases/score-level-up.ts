@@ -1,5 +1,6 @@
 import type { UserLeveledUp } from '../../events/user-leveled-up.ts';
 import { isEntered } from '../domain/entry.ts';
+import { isArrival } from '../domain/profile.ts';
 import { tournamentIdOn } from '../domain/tournament.ts';
 import type { EntryRepository } from '../adapters/dynamo/entry-repository.ts';
 import type { LevelUpOutbox } from '../adapters/dynamo/level-up-outbox.ts';
@@ -24,6 +25,7 @@ export interface ScoreDeps {
  * Redis was down redoes just the boards.
  */
 export async function scoreLevelUp(deps: ScoreDeps, event: UserLeveledUp, now: Date, recorder: MetricsRecorder = noMetrics): Promise<void> {
+  if (isArrival(event)) return placeArrival(deps, event, now);
   const tournamentId = tournamentIdOn(new Date(event.at));
   const entry = await deps.entries.get(event.userId, tournamentId);
   const member = isEntered(entry)
@@ -49,4 +51,15 @@ export async function scoreLevelUp(deps: ScoreDeps, event: UserLeveledUp, now: D
       reachedAt: member.scoreReachedAt,
     });
   }
+}
+
+/**
+ * A new player's arrival: onto the global board at their first level (never lowering a level
+ * they have passed since), then off the outbox's listing. In that order, unlike a level-up: the
+ * board is all an arrival does, so the redrive must still find it while Redis is away.
+ */
+async function placeArrival(deps: Pick<ScoreDeps, 'users' | 'outbox' | 'boards'>, event: UserLeveledUp, now: Date): Promise<void> {
+  const profile = await deps.users.get(event.userId);
+  if (profile) await deps.boards.setLevel({ userId: event.userId, displayName: profile.displayName, level: event.toLevel, reachedAt: event.at });
+  await deps.outbox.markScored(event.userId, event.toLevel, now);
 }

@@ -1,4 +1,5 @@
 import { gameRules } from '../../shared/domain/game-rules.ts';
+import { ARRIVAL_FROM_LEVEL, isArrival } from '../../shared/domain/profile.ts';
 import type { RunModel } from './model.ts';
 import type { LevelUpRow, TableSnapshot } from './table-reader.ts';
 import type { Violations } from './violations.ts';
@@ -58,7 +59,8 @@ export function checkCoins(snapshot: TableSnapshot, model: RunModel, violations:
 
 function checkLevelUps(snapshot: TableSnapshot, model: RunModel, violations: Violations, userId: string, name: string, level: number): void {
   const chain = snapshot.levelUps.filter((l) => l.userId === userId).sort((a, b) => a.toLevel - b.toLevel);
-  let reached: number = startLevel;
+  // The chain starts with the player's arrival (0 -> start level, committed with the profile).
+  let reached: number = ARRIVAL_FROM_LEVEL;
   for (const step of chain) {
     if (step.fromLevel !== reached) {
       violations.add('levels.chain', `${name}: level-up ${step.fromLevel}->${step.toLevel} follows level ${reached} (a level-up lost or applied twice)`);
@@ -92,7 +94,8 @@ function checkLevelUps(snapshot: TableSnapshot, model: RunModel, violations: Vio
   }
   // Keyless level-ups: each acknowledged one is in the outbox; none applied more often than sent.
   const keyless = [...player.requests.values()].filter((r) => !r.key);
-  const unexplained = chain.filter((l) => !explained.has(l.toLevel));
+  // The arrival is explained by the profile's creation (the chain check saw it first).
+  const unexplained = chain.filter((l) => !explained.has(l.toLevel) && !isArrival(l));
   for (const request of keyless) {
     if (request.ack && !unexplained.some((l) => l.toLevel === request.ack!.level)) {
       violations.add('progress.acked-lost', `${name}: keyless +${[...request.incs][0]} answered level ${request.ack.level}, not in the outbox`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UserLeveledUp } from '../../events/user-leveled-up.ts';
+import { userLeveledUpDetail, type UserLeveledUp } from '../../events/user-leveled-up.ts';
 import { compareLevelStandings, compareStandings, type LevelStanding } from '../../shared/domain/ranking.ts';
 import { pointsForLevels } from '../../shared/domain/scoring.ts';
 import { windowOf } from '../../shared/domain/tournament.ts';
@@ -11,7 +11,9 @@ import {
   groupLeaderboard,
   groupRank,
 } from '../../shared/use-cases/leaderboards.ts';
+import { createProfile } from '../../shared/use-cases/profiles.ts';
 import { rebuildLeaderboards } from '../../shared/use-cases/rebuild-leaderboards.ts';
+import { redriveUnscoredLevelUps } from '../../shared/use-cases/redrive-level-ups.ts';
 import { scoreLevelUp } from '../../shared/use-cases/score-level-up.ts';
 import { ScoringWorld, scoringWorlds } from '../support/scoring-fixtures.ts';
 import { TEST_DAY, testDay } from '../support/test-days.ts';
@@ -249,6 +251,33 @@ describe('scoring, leaderboards, close and claims on DynamoDB Local and Redis', 
   });
 
   describe('with Redis down', () => {
+    it('a player created while Redis is down reaches the global board through their arrival (chaos seed 113)', async () => {
+      const w = await world('arrival');
+      const dead = w.deadBoards();
+      const at = new Date(t('09:30:00'));
+      const { created, profile } = await createProfile({ users: w.users, boards: dead }, { userId: 'newcomer', displayName: 'Newcomer', now: at });
+      expect({ created, level: profile.level }).toEqual({ created: true, level: 1 });
+      const onGlobalBoard = async () => (await globalLeaderboard(w.boards, { limit: 10 })).entries.map((e) => e.userId);
+      expect(await onGlobalBoard()).toEqual([]);
+
+      // The arrival was committed with the profile, listed apart from the level-ups: the drain
+      // check of the day does not wait for it, the redrive finds it.
+      const arrival = await w.outboxItem('newcomer', 1);
+      expect(arrival).toMatchObject({ fromLevel: 0, toLevel: 1, at: at.toISOString() });
+      expect(String(arrival!['GSI1PK'])).toMatch(/^UNPLACED#/);
+      expect(await w.outbox.hasUnscored(DAY, ENDS_AT)).toBe(false);
+      const event = userLeveledUpDetail.parse({ ...arrival, fromLevel: String(arrival!['fromLevel']), toLevel: String(arrival!['toLevel']) });
+
+      // The consumer's try with Redis still down fails; the message's retry (or the redrive) places them.
+      await expect(w.score(event, new Date(t('09:30:01')), dead)).rejects.toThrow();
+      expect(await w.outboxItem('newcomer', 1)).toMatchObject({ GSI1PK: arrival!['GSI1PK'] });
+      expect(await redriveUnscoredLevelUps(w.deps(), new Date(t('09:35:00')))).toEqual({ scored: 1, remaining: false });
+      expect(await onGlobalBoard()).toEqual(['newcomer']);
+      expect(await globalRank(w.deps(), 'newcomer')).toEqual({ rank: 1, level: 1 });
+      expect(await w.outboxItem('newcomer', 1)).not.toHaveProperty('GSI1PK');
+      expect(await w.users.get('newcomer')).toMatchObject({ level: 1, coins: profile.coins });
+    });
+
     it('serves group boards from DynamoDB, refuses the global board with 503, and loses no score', async () => {
       const w = await world('down');
       await w.tournament(DAY);

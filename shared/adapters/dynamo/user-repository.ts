@@ -1,7 +1,7 @@
 import type { LevelUp, Profile } from '../../domain/profile.ts';
 import type { TableRef } from './client.ts';
-import { getItem, putItem, scanPage, transactWrite, type Item, type TransactionPart } from './commands.ts';
-import { conditionalWrite, transactionOutcome } from './errors.ts';
+import { getItem, scanPage, transactWrite, type Item, type TransactionPart } from './commands.ts';
+import { transactionOutcome } from './errors.ts';
 import { idempotencyItem, type IdempotencyRecord } from './items/idempotency.ts';
 import { levelUpItem } from './items/level-up.ts';
 import { profileItem, type ProfileOnBoard } from './items/profile.ts';
@@ -16,6 +16,9 @@ export type LevelUpOutcome =
   /** Another transaction on the same items was in flight (DynamoDB TransactionConflict). */
   | 'conflict';
 
+/** Racing creations of one profile conflict in DynamoDB at most a few times before one commits. */
+const CREATE_ATTEMPTS = 3;
+
 /** Player profiles: creation, level-ups (with their outbox item) and the scan the global rebuild reads. */
 export class UserRepository {
   constructor(private readonly table: TableRef) {}
@@ -25,13 +28,24 @@ export class UserRepository {
     return item ? profileItem.fromItem(item) : undefined;
   }
 
-  /** Creates the profile unless one exists; never overwrites (so coins are granted once). */
+  /**
+   * Creates the profile unless one exists; never overwrites (so coins are granted once). The
+   * player's arrival is committed with it (its outbox item puts them on the global board).
+   */
   async createIfAbsent(profile: Profile): Promise<{ created: boolean; profile: Profile }> {
-    const write = await conditionalWrite(putItem(this.table, profileItem.create(profile)));
-    if (write.applied) return { created: true, profile };
-    const existing = write.existing ? profileItem.fromItem(write.existing) : await this.get(profile.userId, { consistent: true });
-    if (!existing) throw new Error(`the profile of ${profile.userId} exists but could not be read`);
-    return { created: false, profile: existing };
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await transactionOutcome(
+        transactWrite(this.table, [{ Put: profileItem.create(profile) }, { Put: levelUpItem.arrival(profile) }]),
+        'created',
+        [[0, 'exists']],
+      );
+      if (outcome === 'created') return { created: true, profile };
+      // 'exists', or 'conflict': a racing creation of the same profile is committing; either way
+      // the profile is there once it is done, unless the racer failed, then try again.
+      const existing = await this.get(profile.userId, { consistent: true });
+      if (existing) return { created: false, profile: existing };
+      if (outcome === 'exists' || attempt >= CREATE_ATTEMPTS) throw new Error(`the profile of ${profile.userId} could not be created or read`);
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UserLeveledUp } from '../../../../events/user-leveled-up.ts';
-import type { LevelUp, Profile } from '../../../domain/profile.ts';
+import { ARRIVAL_FROM_LEVEL, isArrival, type LevelUp, type Profile } from '../../../domain/profile.ts';
 import { tournamentIdOn } from '../../../domain/tournament.ts';
 import type { Item, ItemKey, PutWrite, QueryRead, UpdateWrite } from '../commands.ts';
 import { playerPartition } from './partitions.ts';
@@ -11,9 +11,15 @@ import { GSI1, playerShard } from './secondary-index.ts';
  * with the level, the table's stream and an EventBridge Pipe publish its INSERT as UserLeveledUp,
  * and the score consumer marks it scored.
  *
+ * A new player's arrival is one too, from level 0 to the start level, written with the profile:
+ * it puts the player on the global board through the same stream, retries, dead-letter queue and
+ * redrive, so a player created while Redis is away still reaches the board (chaos seed 113).
+ *
  * Until then it is listed on GSI1 under UNSCORED#<day>#<shard> (sharded by player, sorted by
  * time), so the close job can tell that every level-up of a day was scored before it seals the
- * day (the drain check), and the redrive finds the ones that never were.
+ * day (the drain check), and the redrive finds the ones that never were. Arrivals score nothing
+ * (no one is entered before they exist), so they wait apart, under UNPLACED#<day>#<shard>: the
+ * redrive reads both listings, the drain check only the level-ups.
  */
 
 /** The outbox item's entity: the Pipe's filter passes new items of this kind only (infra/workloads.ts). */
@@ -28,19 +34,25 @@ function key(userId: string, toLevel: number): ItemKey {
   return { PK: playerPartition(userId), SK: `LEVELUP#${String(toLevel).padStart(9, '0')}` };
 }
 
-const unscoredPartition = (tournamentId: string, shard: number) => `UNSCORED#${tournamentId}#${shard}`;
+/** What an unscored outbox item waits to do: score a level-up, or place an arrival on the global board. */
+export type OutboxListing = 'levelUps' | 'arrivals';
 
-function toItem(from: Profile, levelUp: LevelUp, at: Date): Item {
+const LISTING_PREFIX: Record<OutboxListing, string> = { levelUps: 'UNSCORED', arrivals: 'UNPLACED' };
+
+const unscoredPartition = (listing: OutboxListing, tournamentId: string, shard: number) =>
+  `${LISTING_PREFIX[listing]}#${tournamentId}#${shard}`;
+
+function toItem(userId: string, fromLevel: number, toLevel: number, at: Date): Item {
   return {
-    ...key(from.userId, levelUp.level),
+    ...key(userId, toLevel),
     entity: LEVEL_UP_ENTITY,
     eventId: randomUUID(),
-    userId: from.userId,
-    fromLevel: from.level,
-    toLevel: levelUp.level,
+    userId,
+    fromLevel,
+    toLevel,
     at: at.toISOString(),
     ttl: Math.floor(at.getTime() / 1000) + OUTBOX_TTL_SECONDS,
-    GSI1PK: unscoredPartition(tournamentIdOn(at), playerShard(from.userId)),
+    GSI1PK: unscoredPartition(isArrival({ fromLevel }) ? 'arrivals' : 'levelUps', tournamentIdOn(at), playerShard(userId)),
     GSI1SK: at.toISOString(),
   };
 }
@@ -61,7 +73,13 @@ export const levelUpItem = {
 
   /** The outbox write of the progress transaction. */
   record(from: Profile, levelUp: LevelUp, at: Date): PutWrite {
-    return { Item: toItem(from, levelUp, at), ConditionExpression: 'attribute_not_exists(PK)' };
+    return { Item: toItem(from.userId, from.level, levelUp.level, at), ConditionExpression: 'attribute_not_exists(PK)' };
+  },
+
+  /** The outbox write of a profile's creation: the player arrives at their level, as of when they reached it (the board's tie-break). */
+  arrival(profile: Profile): PutWrite {
+    const at = new Date(profile.levelReachedAt);
+    return { Item: toItem(profile.userId, ARRIVAL_FROM_LEVEL, profile.level, at), ConditionExpression: 'attribute_not_exists(PK)' };
   },
 
   /** Off the unscored listing: the score is applied. Refused if the item expired and is gone. */
@@ -74,12 +92,12 @@ export const levelUpItem = {
     };
   },
 
-  /** One shard of a day's unscored listing, up to `until`. */
-  unscored(tournamentId: string, shard: number, until: Date): QueryRead {
+  /** One shard of one of a day's unscored listings, up to `until`. */
+  unscored(listing: OutboxListing, tournamentId: string, shard: number, until: Date): QueryRead {
     return {
       IndexName: GSI1,
       KeyConditionExpression: 'GSI1PK = :unscored AND GSI1SK <= :until',
-      ExpressionAttributeValues: { ':unscored': unscoredPartition(tournamentId, shard), ':until': until.toISOString() },
+      ExpressionAttributeValues: { ':unscored': unscoredPartition(listing, tournamentId, shard), ':until': until.toISOString() },
     };
   },
 

@@ -33,9 +33,9 @@ const fromItem = (item: Item): Profile => pickFields<Profile>(item, FIELDS);
 export const profileItem = {
   key, fromItem,
 
-  /** Creates the profile unless one exists; never overwrites (so coins are granted once). A refusal returns the existing item. */
+  /** Creates the profile unless one exists; never overwrites (so coins are granted once). */
   create(profile: Profile): PutWrite {
-    return { Item: toItem(profile), ConditionExpression: 'attribute_not_exists(PK)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' };
+    return { Item: toItem(profile), ConditionExpression: 'attribute_not_exists(PK)' };
   },
 
   /** The level-up, from the state the profile was read in (optimistic check on level and coins). */
