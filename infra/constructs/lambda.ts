@@ -78,11 +78,6 @@ export class GoodSwipeFunction extends NodejsFunction {
       },
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        // Traces (shared/adapters/tracer.ts): no handler responses in them (player data, and a
-        // seal batch's result would crowd X-Ray's 64 KB segment), and no raw HTTPS subsegments
-        // (the AWS SDK clients are traced themselves, so each call shows once).
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-        POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
         // One namespace per stage, so a stage's alarms and dashboard see only its own metrics.
         POWERTOOLS_METRICS_NAMESPACE: `GoodSwipe/${props.stage}`,
         POWERTOOLS_LOG_LEVEL: 'INFO',

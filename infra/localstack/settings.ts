@@ -97,11 +97,10 @@ function readJwks(file: string): JSONWebKeySet {
  * What every function of the variant gets on top of its own environment. Step Functions:
  * StartSyncExecution goes to a `sync-` prefixed host, which LocalStack's DNS answers only for its
  * own name, not for the IP address it puts in AWS_ENDPOINT_URL; a named endpoint makes the
- * functions drop the prefix (shared/adapters/step-functions-client.ts). X-Ray is not in the free
- * plan: tracing off, so the tracer does not send segments to a daemon that is not there.
+ * functions drop the prefix (shared/adapters/step-functions-client.ts).
  * DynamoDB, EventBridge and Lambda need nothing: LocalStack sets AWS_ENDPOINT_URL in every
  * function's container.
  */
 export function functionEnvironment(settings: LocalStackSettings): Record<string, string> {
-  return { STEPFUNCTIONS_ENDPOINT: settings.endpoint, POWERTOOLS_TRACE_ENABLED: 'false' };
+  return { STEPFUNCTIONS_ENDPOINT: settings.endpoint };
 }

@@ -1,7 +1,6 @@
 import { config, required } from '../config.ts';
 import { once } from '../once.ts';
 import { logger } from './observability.ts';
-import { traceRedisCommandsOnLambda } from './tracer.ts';
 import { createRedis, type RedisClient } from './redis/client.ts';
 import { iamAuthFor } from './redis/iam-auth.ts';
 import { Leaderboards } from './redis/leaderboards.ts';
@@ -13,7 +12,6 @@ const redis = once(
   (): RedisClient => {
     const url = required('REDIS_URL');
     const { REDIS_KEY_PREFIX, REDIS_CLUSTER, REDIS_IAM_CACHE, AWS_REGION } = config();
-    traceRedisCommandsOnLambda();
     const client = createRedis({ url, keyPrefix: REDIS_KEY_PREFIX, cluster: REDIS_CLUSTER, password: iamAuthFor(url, REDIS_IAM_CACHE, AWS_REGION) });
     // Connection failures are the callers' to handle (they degrade, e.g. to DynamoDB); the event
     // is only logged, where ioredis would print "Unhandled error event" for each reconnect.

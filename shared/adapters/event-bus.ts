@@ -1,5 +1,4 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { tracer } from './tracer.ts';
 import { TransientError } from './transient-error.ts';
 
 /** A domain event as a use case hands it over: its type on the bus and its detail (a JSON object). */
@@ -17,8 +16,7 @@ export interface DomainEventPublisher {
 
 /**
  * Puts domain events on the game's EventBridge bus (EVENT_BUS_NAME), one PutEvents entry each:
- * AWS's endpoint, or the local stack's (EVENTBRIDGE_ENDPOINT). Traced on Lambda like the other
- * clients (a subsegment per call).
+ * AWS's endpoint, or the local stack's (EVENTBRIDGE_ENDPOINT).
  */
 export class EventBusPublisher implements DomainEventPublisher {
   private readonly client: EventBridgeClient;
@@ -27,7 +25,7 @@ export class EventBusPublisher implements DomainEventPublisher {
     private readonly busName: string,
     endpoint?: string,
   ) {
-    this.client = tracer.captureAWSv3Client(new EventBridgeClient(endpoint ? { endpoint } : {}));
+    this.client = new EventBridgeClient(endpoint ? { endpoint } : {});
   }
 
   async publish(event: DomainEvent): Promise<string> {

@@ -152,7 +152,7 @@ describe('functions: the same code as on AWS', () => {
       }
       // The same wiring: the AWS variables, without ElastiCache's IAM sign-in, plus LocalStack's endpoints.
       const expected = Object.keys(variables(awsFunction)).filter((key) => key !== 'REDIS_IAM_CACHE');
-      expect(Object.keys(variables(variantFunction)).sort(), name).toEqual([...expected, 'STEPFUNCTIONS_ENDPOINT', 'POWERTOOLS_TRACE_ENABLED'].sort());
+      expect(Object.keys(variables(variantFunction)).sort(), name).toEqual([...expected, 'STEPFUNCTIONS_ENDPOINT'].sort());
     }
     expect(projectFunctions()).toHaveLength(Object.keys(stack.functions).length);
   });
@@ -166,7 +166,7 @@ describe('functions: the same code as on AWS', () => {
     }
     for (const [id, fn] of projectFunctions()) {
       expect(fn.Properties.VpcConfig, id).toBeUndefined();
-      expect(variables(fn), id).toMatchObject({ STEPFUNCTIONS_ENDPOINT: DEFAULT_LOCALSTACK_ENDPOINT, POWERTOOLS_TRACE_ENABLED: 'false' });
+      expect(variables(fn), id).toMatchObject({ STEPFUNCTIONS_ENDPOINT: DEFAULT_LOCALSTACK_ENDPOINT });
     }
   });
 });

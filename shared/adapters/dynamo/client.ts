@@ -1,7 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config, required } from '../../config.ts';
-import { tracer } from '../tracer.ts';
 import { once } from '../../once.ts';
 
 export interface TableRef {
@@ -9,19 +8,16 @@ export interface TableRef {
   readonly tableName: string;
 }
 
-/** A DynamoDB client (traced on Lambda: a subsegment per call); `extra` for a caller's own timeouts and retries. */
+/** A DynamoDB client; `extra` for a caller's own timeouts and retries. */
 export function dynamoClient(options: { endpoint?: string; region?: string }, extra: Partial<DynamoDBClientConfig> = {}): DynamoDBClient {
-  return tracer.captureAWSv3Client(
-    new DynamoDBClient({
-      region: options.region ?? 'us-east-1',
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...extra,
-    }),
-  );
+  return new DynamoDBClient({
+    region: options.region ?? 'us-east-1',
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...extra,
+  });
 }
 
 export function createTableRef(options: { tableName: string; endpoint?: string; region?: string }): TableRef {
-  // The document client shares the client's middleware (and so its tracing).
   const doc = DynamoDBDocumentClient.from(dynamoClient(options), {
     marshallOptions: { removeUndefinedValues: true },
   });
