@@ -10,7 +10,8 @@ import { requiredEnv, sendJson, serveFloor } from './floor-http.ts';
  * The leaderboards' floor: the fastest a server could answer the two leaderboard routes while
  * doing the same data work as their handlers, round trip for round trip. A bare `node:http`
  * server, no framework, no validation, no JWT (the caller is the plain `x-user-id` header), the
- * same Redis client settings and key prefix as the stack it stands beside.
+ * same Redis client settings and key prefix as the stack it stands beside, a client per request
+ * in flight as the stack's containers have.
  *
  * - GET /tournaments/current/leaderboard: the caller's entry (one consistent GetItem, as the
  *   handler reads it) for its group, then the group board (one script call).
@@ -24,15 +25,31 @@ import { requiredEnv, sendJson, serveFloor } from './floor-http.ts';
 const tournamentId = requiredEnv('FLOOR_TOURNAMENT_ID');
 const table = createTableRef({ tableName: requiredEnv('TABLE_NAME'), endpoint: requiredEnv('DYNAMODB_ENDPOINT') });
 const entries = new EntryRepository(table);
-const boards = new Leaderboards(
-  createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX'), cluster: process.env['REDIS_CLUSTER'] === 'true' }),
-);
+
+/*
+ * One Redis client per request in flight, as Lambda has it: each concurrent invocation runs in a
+ * container of its own, with its own connections (the local stack's runtime does the same). One
+ * client shared by every request would pipeline them all on one socket per node, which no
+ * deployment of the handlers can: that floor measured the sharing, not the handler.
+ */
+const idleBoards: Leaderboards[] = [];
+const newBoards = () =>
+  new Leaderboards(createRedis({ url: requiredEnv('REDIS_URL'), keyPrefix: requiredEnv('REDIS_KEY_PREFIX'), cluster: process.env['REDIS_CLUSTER'] === 'true' }));
+
+async function withBoards<T>(use: (boards: Leaderboards) => Promise<T>): Promise<T> {
+  const boards = idleBoards.pop() ?? newBoards();
+  try {
+    return await use(boards);
+  } finally {
+    idleBoards.push(boards);
+  }
+}
 
 
 async function groupBoard(userId: string, response: ServerResponse): Promise<void> {
   const entry = await entries.get(userId, tournamentId);
   if (!isEntered(entry)) return sendJson(response, 404, { code: 'NOT_PARTICIPATING' });
-  const board = await boards.group(tournamentId, entry.groupId);
+  const board = await withBoards((boards) => boards.group(tournamentId, entry.groupId));
   sendJson(response, 200, {
     tournamentId,
     groupId: entry.groupId,
@@ -41,7 +58,7 @@ async function groupBoard(userId: string, response: ServerResponse): Promise<voi
 }
 
 async function globalBoard(limit: number, response: ServerResponse): Promise<void> {
-  const page = await boards.globalPage(limit + 1);
+  const page = await withBoards((boards) => boards.globalPage(limit + 1));
   const shown = page.entries.slice(0, limit);
   const last = shown.at(-1);
   sendJson(response, 200, {
