@@ -144,20 +144,38 @@ function decodeCursor(cursor: string): BoardPosition {
   throw new ApiError('VALIDATION_ERROR', 'cursor is not one this API returned', [{ field: 'cursor', message: 'invalid cursor' }]);
 }
 
+/** The most entries a global page shows (the route's `limit` at most). */
+export const GLOBAL_PAGE_MAX_LIMIT = 1000;
+
+/** A page as Redis has it: `count` entries from a position on. */
+export type GlobalBoardPage = Awaited<ReturnType<Leaderboards['globalPage']>>;
+
+export interface GlobalPage {
+  readonly entries: GlobalEntry[];
+  readonly nextCursor?: string;
+}
+
 /** A page of everyone by level; Redis is the only fast index of it, so if it is down: 503. */
-export async function globalLeaderboard(
-  boards: Leaderboards,
-  input: { limit: number; cursor?: string },
-): Promise<{ entries: GlobalEntry[]; nextCursor?: string }> {
+export async function globalLeaderboard(boards: Leaderboards, input: { limit: number; cursor?: string }): Promise<GlobalPage> {
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
   // One more than shown: whether there is a next page.
-  const page = await unavailableIfDown(() => boards.globalPage(input.limit + 1, after));
+  return shownGlobalPage(await readGlobalPage(boards, input.limit + 1, after), input.limit);
+}
+
+/** `count` entries of the global board (after a position), from a complete board only. */
+export async function readGlobalPage(boards: Leaderboards, count: number, after?: BoardPosition): Promise<GlobalBoardPage> {
+  const page = await unavailableIfDown(() => boards.globalPage(count, after));
   if (!page.complete) throw beingRebuilt();
-  const shown = page.entries.slice(0, input.limit);
+  return page;
+}
+
+/** The first `limit` entries of a page read with at least one more, and the cursor after them if there are more. */
+export function shownGlobalPage(page: GlobalBoardPage, limit: number): GlobalPage {
+  const shown = page.entries.slice(0, limit);
   const last = shown.at(-1);
   return {
     entries: shown.map((e, i) => ({ rank: page.firstPosition + i + 1, userId: e.userId, displayName: e.displayName, level: e.value })),
-    ...(page.entries.length > input.limit && last
+    ...(page.entries.length > limit && last
       ? { nextCursor: encodeCursor({ value: last.value, reachedAtMs: Date.parse(last.reachedAt), userId: last.userId }) }
       : {}),
   };

@@ -114,8 +114,8 @@ export const MINIMUMS = {
     why: 'as the board: 1 read of the entry + 1 script',
   },
   globalPage: {
-    readUnits: 0, writeUnits: 0, redisCommands: 1,
-    why: '1 script (a page of 101 entries: ~10 KB, so ~10 ECPU)',
+    readUnits: 0, writeUnits: 0, redisCommands: 0,
+    why: 'none while the container\'s copy of the top is under a second old (shared/use-cases/global-first-pages.ts); else 1 script (the top 1,001: ~100 KB, ~100 ECPU), at most once a second per container',
   },
   globalRank: {
     readUnits: 0, writeUnits: 0, redisCommands: 1,
