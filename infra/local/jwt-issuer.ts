@@ -7,6 +7,8 @@ export const LOCAL_AUDIENCE = 'good-swipe-api';
 /** The `kid` of the issuer's tokens: a JWKS publishing its public key names it so (infra/localstack). */
 export const LOCAL_KEY_ID = 'local';
 const TOKEN_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+/** Tokens whose signature checked out, kept at most (the oldest go first): ~6 MB at ~600 bytes each. */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 /** The same username always maps to the same `sub` (a UUID-shaped hash), across restarts. */
 export function subjectFor(username: string): string {
@@ -17,9 +19,14 @@ export function subjectFor(username: string): string {
 /**
  * The local stand-in for the Cognito user pool and the HTTP API's JWT authorizer: it signs real
  * ES256 tokens with a key made at start-up and checks signature, expiry (on the local clock),
- * issuer and audience, as the authorizer does.
+ * issuer and audience, as the authorizer does. A token's signature, issuer and audience are
+ * checked once (an ECDSA verification is most of what a warm read costs the stand-in, and the
+ * key lives as long as the process): a token seen before is only checked for its time window,
+ * on every request, so every answer is the one a full check would give.
  */
 export class LocalJwtIssuer {
+  private readonly verified = new Map<string, JWTPayload>();
+
   private constructor(
     private readonly privateKey: CryptoKey,
     private readonly publicKey: CryptoKey,
@@ -53,6 +60,8 @@ export class LocalJwtIssuer {
   async verify(authorization: string | undefined): Promise<JWTPayload | undefined> {
     const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) return undefined;
+    const known = this.verified.get(token);
+    if (known) return this.inItsWindow(known) ? known : undefined;
     try {
       const { payload } = await jwtVerify(token, this.publicKey, {
         issuer: LOCAL_ISSUER,
@@ -61,10 +70,18 @@ export class LocalJwtIssuer {
         currentDate: this.clock.now(),
         requiredClaims: ['sub', 'exp'],
       });
+      if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, payload);
       return payload;
     } catch (error) {
       if (error instanceof errors.JOSEError) return undefined;
       throw error;
     }
+  }
+
+  /** jwtVerify's time checks, without a tolerance: not expired (exp after now), not before nbf. */
+  private inItsWindow(payload: JWTPayload): boolean {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    return payload.exp! > now && (payload.nbf === undefined || payload.nbf <= now);
   }
 }
