@@ -1,8 +1,9 @@
+import { OUTBOX_RETENTION_DAYS } from '../../shared/adapters/dynamo/items/level-up.ts';
 import { gameRules } from '../../shared/domain/game-rules.ts';
 import { pointsForLevels } from '../../shared/domain/scoring.ts';
 import { tournamentIdOn } from '../../shared/domain/tournament.ts';
 import type { RunModel } from './model.ts';
-import type { TableSnapshot } from './table-reader.ts';
+import { owedAt, type TableSnapshot } from './table-reader.ts';
 import type { Violations } from './violations.ts';
 
 /**
@@ -10,9 +11,10 @@ import type { Violations } from './violations.ts';
  * the tournament's day (the outbox items of that day), if above the level at entry, scores
  * `pointsForLevels(levelAtEntry, that level)`. The level at entry is a level the player really
  * held, and within what the runner saw: not below their level when last seen not entered, not
- * above every level sent when first seen entered. Once settled, no level-up is left unscored.
+ * above every level sent when first seen entered. Once settled, no level-up (or arrival) is left
+ * unscored, but for one past its TTL, which AWS would have deleted (noted, not a violation).
  */
-export function checkScores(snapshot: TableSnapshot, model: RunModel, violations: Violations, notes: string[]): void {
+export function checkScores(snapshot: TableSnapshot, model: RunModel, violations: Violations, notes: string[], now: Date): void {
   for (const m of snapshot.members) {
     const player = model.bySub(m.userId);
     const who = `${player?.username ?? m.userId} ${m.tournamentId}/${m.groupId}`;
@@ -43,7 +45,9 @@ export function checkScores(snapshot: TableSnapshot, model: RunModel, violations
       );
     }
   }
-  const unscored = snapshot.levelUps.filter((l) => l.unscored);
+  const unscored = snapshot.levelUps.filter(owedAt(now));
+  const expired = snapshot.levelUps.filter((l) => l.unscored && !owedAt(now)(l));
+  if (expired.length > 0) notes.push(`${expired.length} level-up(s) or arrival(s) unscored past their TTL (AWS would have deleted them; the redrive reads ${OUTBOX_RETENTION_DAYS} days back)`);
   if (unscored.length > 0) {
     violations.add('levels.unscored', `${unscored.length} level-up(s) still unscored after settling: ${unscored.slice(0, 5).map((l) => `${l.userId.slice(0, 8)} ->${l.toLevel}@${l.at}`).join(', ')}`);
   }

@@ -86,7 +86,7 @@ export class ChaosSession {
     const now = this.stack.clock.estimate();
     const totals = checkCoins(snapshot, this.model, this.violations);
     checkGroups(snapshot, this.model, this.violations, now);
-    checkScores(snapshot, this.model, this.violations, this.executor.notes);
+    checkScores(snapshot, this.model, this.violations, this.executor.notes, now);
     await checkBoards(ctx, snapshot, now);
     return totals;
   }

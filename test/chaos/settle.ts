@@ -1,5 +1,6 @@
 import type { OpContext } from './executor.ts';
-import { moveClock, redriveLevelUps } from './handlers/clock.ts';
+import { localNow, moveClock, redriveLevelUps } from './handlers/clock.ts';
+import { owedAt } from './table-reader.ts';
 
 /** Bounds on waiting for the system to settle (real time; the machine may be busy). */
 const EXECUTIONS_WAIT_MS = 120_000;
@@ -22,9 +23,10 @@ export async function settle(ctx: OpContext): Promise<void> {
     const outcome = await ctx.control('GET', '/_local/executions?limit=1000');
     return outcome.ok && !(outcome.json.items as { status: string }[]).some((e) => e.status === 'RUNNING');
   });
-  const drained = async () => (await ctx.table.snapshot()).levelUps.every((l) => !l.unscored);
+  const owed = async () => (await ctx.table.snapshot()).levelUps.filter(owedAt(await localNow(ctx)));
+  const drained = async () => (await owed()).length === 0;
   if (await waitFor(ctx, 'every level-up scored', DRAIN_WAIT_MS, drained)) return;
-  const left = (await ctx.table.snapshot()).levelUps.filter((l) => l.unscored).length;
+  const left = (await owed()).length;
   ctx.note(`settle: ${left} level-up(s) dead-lettered; redriving them (npm run job -- redrive-level-ups)`);
   await redriveLevelUps(ctx);
   await waitFor(ctx, 'every level-up scored after the redrive', DRAIN_WAIT_MS, drained);

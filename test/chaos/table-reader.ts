@@ -44,7 +44,17 @@ export interface LevelUpRow {
   readonly at: string;
   /** Still listed in the unscored index (the score consumer has not applied it). */
   readonly unscored: boolean;
+  /** The item's TTL (epoch seconds, from its `at` on the local clock): DynamoDB deletes it after. */
+  readonly expiresAtS: number;
 }
+
+/**
+ * Whether a level-up (or arrival) is still owed its score at `now` (the local clock): listed as
+ * unscored and not past its TTL. DynamoDB Local expires items by the real clock, so a run that
+ * moves the local clock 8 days keeps items AWS would have deleted, and that the redrive, which
+ * reads the days the outbox holds (OUTBOX_RETENTION_DAYS), rightly no longer looks at.
+ */
+export const owedAt = (now: Date) => (l: LevelUpRow): boolean => l.unscored && l.expiresAtS * 1000 > now.getTime();
 
 export interface IdempotencyRow {
   readonly userId: string;
@@ -163,6 +173,7 @@ export class TableReader {
             toLevel: item['toLevel'],
             at: item['at'],
             unscored: item['GSI1PK'] !== undefined,
+            expiresAtS: Number(item['ttl']),
           });
           break;
         case 'IDEMPOTENCY': {

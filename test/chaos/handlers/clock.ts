@@ -98,7 +98,7 @@ export async function runAdvanceClock(ctx: OpContext, op: Extract<Op, { kind: 'a
 }
 
 /** The local clock exactly (the estimate drifts by the time a request takes). */
-async function localNow(ctx: OpContext): Promise<Date> {
+export async function localNow(ctx: OpContext): Promise<Date> {
   const outcome = await ctx.control('GET', '/_local/clock');
   return outcome.ok ? new Date(outcome.json.now) : ctx.stack.clock.estimate();
 }
