@@ -2,24 +2,24 @@ import { CfnOutput, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 
-/** The stack outputs both targets have (infra/stack.ts, infra/localstack/stack.ts): the table, the workflows, the bus and the level-up queue. */
-export function addSharedOutputs(
-  stack: Stack,
-  resources: {
-    readonly table: dynamodb.ITable;
-    readonly entrySaga: sfn.IStateMachine;
-    readonly sealWorkflow: sfn.IStateMachine;
-    readonly rebuildWorkflow: sfn.IStateMachine;
-    readonly bus: events.IEventBus;
-    readonly levelUpQueue: sqs.IQueue;
-  },
-): void {
-  new CfnOutput(stack, 'TableName', { value: resources.table.tableName });
-  new CfnOutput(stack, 'EntrySagaArn', { value: resources.entrySaga.stateMachineArn });
-  new CfnOutput(stack, 'SealWorkflowArn', { value: resources.sealWorkflow.stateMachineArn });
-  new CfnOutput(stack, 'RebuildWorkflowArn', { value: resources.rebuildWorkflow.stateMachineArn });
-  new CfnOutput(stack, 'EventBusName', { value: resources.bus.eventBusName });
-  new CfnOutput(stack, 'LevelUpQueueUrl', { value: resources.levelUpQueue.queueUrl });
+type StateMachine = { readonly stateMachineArn: string };
+
+/** What both stack targets (infra/stack.ts, infra/localstack/stack.ts) hold and output alike. */
+export interface SharedResources {
+  readonly table: dynamodb.ITable;
+  readonly entrySaga: StateMachine;
+  readonly sealWorkflow: StateMachine;
+  readonly rebuildWorkflow: StateMachine;
+  readonly levelUpEvents: { readonly bus: events.IEventBus; readonly queue: sqs.IQueue };
+}
+
+/** The stack outputs both targets have: the table, the workflows, the bus and the level-up queue. */
+export function addSharedOutputs(stack: Stack & SharedResources): void {
+  new CfnOutput(stack, 'TableName', { value: stack.table.tableName });
+  new CfnOutput(stack, 'EntrySagaArn', { value: stack.entrySaga.stateMachineArn });
+  new CfnOutput(stack, 'SealWorkflowArn', { value: stack.sealWorkflow.stateMachineArn });
+  new CfnOutput(stack, 'RebuildWorkflowArn', { value: stack.rebuildWorkflow.stateMachineArn });
+  new CfnOutput(stack, 'EventBusName', { value: stack.levelUpEvents.bus.eventBusName });
+  new CfnOutput(stack, 'LevelUpQueueUrl', { value: stack.levelUpEvents.queue.queueUrl });
 }

@@ -136,14 +136,7 @@ export class GoodSwipeStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: playerApi.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId });
-    addSharedOutputs(this, {
-      table: this.table,
-      entrySaga: this.entrySaga,
-      sealWorkflow: this.sealWorkflow,
-      rebuildWorkflow: this.rebuildWorkflow,
-      bus: this.levelUpEvents.bus,
-      levelUpQueue: this.levelUpEvents.queue,
-    });
+    addSharedOutputs(this);
     new CfnOutput(this, 'CacheEndpoint', { value: `${this.cache.endpointAddress}:${this.cache.endpointPort}` });
   }
 }

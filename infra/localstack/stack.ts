@@ -100,14 +100,7 @@ export class GoodSwipeLocalStack extends Stack {
     ]);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
-    addSharedOutputs(this, {
-      table: this.table,
-      entrySaga: this.entrySaga,
-      sealWorkflow: this.sealWorkflow,
-      rebuildWorkflow: this.rebuildWorkflow,
-      bus: this.levelUpEvents.bus,
-      levelUpQueue: this.levelUpEvents.queue,
-    });
+    addSharedOutputs(this);
     // What the deploy-time Triggers run on AWS, for `awslocal lambda invoke` after a deploy (README).
     for (const job of scheduledJobs.filter((spec) => spec.runOnDeploy)) {
       new CfnOutput(this, `${job.name}Function`, { value: this.schedules.functions[job.name]!.functionName });

@@ -14,8 +14,9 @@ const MAX_PER_RUN = 500;
  * outbox, the source of truth, rather than from the dead-letter queue. Each unscored level-up and
  * each arrival not yet on the global board, of the days the outbox still holds (today and the 7
  * before it: an operator may redrive days after the messages dead-lettered), is scored as the
- * consumer would (idempotent: scoring twice changes nothing). Bounded per run; `remaining` says whether to run it again. A day already sealed keeps
- * its sealed standings: a late score still moves the player's member score and the global board.
+ * consumer would (idempotent: scoring twice changes nothing). Bounded per run; `remaining` says
+ * whether to run it again. A day already sealed keeps its sealed standings: a late score still
+ * moves the player's member score and the global board.
  */
 export async function redriveUnscoredLevelUps(deps: ScoreDeps, now: Date): Promise<{ scored: number; remaining: boolean }> {
   let scored = 0;
